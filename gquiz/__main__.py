@@ -1,0 +1,3 @@
+from gquiz.cli import main
+
+main()

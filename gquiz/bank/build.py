@@ -1,0 +1,193 @@
+"""Build the bank from content/ and problems/: validate everything, then write in one transaction.
+
+The bank is rebuilt only when the content hash changes. Content rows are upserted by their
+stable ids; rows whose id vanished from content are marked inactive, never deleted, so the
+learner's history (attempts, review cards, exams) always points at something.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from gquiz.bank.content import ContentError, ParseResult, content_files, parse_files
+from gquiz.bank.models import SCHEMA_VERSION, Choice, Meta, ProblemFamily, Question, Section, Topic
+from gquiz.syllabus import Syllabus, load_syllabus
+
+Progress = Callable[[int, int, str], None]
+# Bump when the parser or the build changes what ends up in the bank.
+BUILD_VERSION = "1"
+
+
+class BuildError(Exception):
+    """Content failed validation; nothing was written."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Sources:
+    content: Path
+    problems: Path
+
+    @property
+    def syllabus_path(self) -> Path:
+        own = self.content / "syllabus" / "keywords.tsv"
+        if own.is_file():
+            return own
+        # A content folder of one's own (GQUIZ_CONTENT) may rely on the shipped syllabus.
+        from gquiz.locations import shipped_syllabus
+
+        return shipped_syllabus()
+
+    def syllabus(self) -> Syllabus:
+        return load_syllabus(self.syllabus_path)
+
+
+def _hashed_files(sources: Sources) -> list[tuple[str, Path]]:
+    files = []
+    for label, root in (("content", sources.content), ("problems", sources.problems)):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix in (".md", ".tsv", ".yaml", ".yml"):
+                    files.append((f"{label}/{path.relative_to(root).as_posix()}", path))
+    return files
+
+
+def content_hash(sources: Sources) -> str:
+    """A hash of every content and problem file plus the schema and build versions."""
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION};build={BUILD_VERSION}".encode())
+    for name, path in _hashed_files(sources):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
+    """Read problems/*.yaml; each needs at least id, section and title."""
+    specs: list[dict] = []
+    errors: list[ContentError] = []
+    if not problems.is_dir():
+        return specs, errors
+    for path in sorted(problems.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            errors.append(ContentError(str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {exc}"))
+            continue
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "section", "title")):
+            errors.append(ContentError(str(path), 1, "問題ファミリーには id, section, title が必要です"))
+            continue
+        specs.append(data)
+    return specs, errors
+
+
+def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
+    """Validate content (all of it, or the given files/folders) without touching any database."""
+    syllabus = sources.syllabus()
+    specs, family_errors = load_family_specs(sources.problems)
+    # With no family files at all there is nothing to check drill links against.
+    families = {s["id"] for s in specs} if specs else None
+    files: list[Path] = []
+    for root in paths or [sources.content]:
+        files.extend(content_files(root))
+    result = parse_files(files, syllabus, families)
+    for spec in specs:
+        if spec["section"] not in syllabus.by_id():
+            family_errors.append(ContentError(f"problems/{spec['id']}.yaml", 1, f"不明な section id: {spec['section']}"))
+    result.errors.extend(family_errors)
+    return result
+
+
+def stored_hash(session: Session) -> str | None:
+    row = session.get(Meta, "content_hash")
+    return row.value if row else None
+
+
+def needs_build(sessions: sessionmaker[Session], sources: Sources) -> bool:
+    with sessions() as session:
+        return stored_hash(session) != content_hash(sources)
+
+
+def build(sessions: sessionmaker[Session], sources: Sources, progress: Progress | None = None) -> int:
+    """Validate and write the bank; returns the number of active questions. Raises BuildError."""
+    report = progress or (lambda done, total, what: None)
+    report(0, 1, "検証中")
+    digest = content_hash(sources)
+    result = check(sources)
+    if result.errors:
+        raise BuildError(result.errors)
+    syllabus = sources.syllabus()
+    specs, _ = load_family_specs(sources.problems)
+    total = len(result.topics) + 2
+    with sessions() as session, session.begin():
+        for sec in syllabus.sections:
+            session.merge(
+                Section(
+                    id=sec.id,
+                    major=sec.major,
+                    minor=sec.minor,
+                    major_title=sec.major_title,
+                    title=sec.title,
+                    keywords=list(sec.keywords),
+                )
+            )
+        report(1, total, "中項目")
+        session.execute(update(Topic).values(active=False))
+        session.execute(update(Question).values(active=False))
+        existing = {q.id: q for q in session.scalars(select(Question))}
+        topics = sorted(result.topics, key=lambda t: (t.section_id, t.order if t.order is not None else 0, t.title))
+        for n, doc in enumerate(topics):
+            session.merge(
+                Topic(
+                    slug=doc.slug,
+                    section_id=doc.section_id,
+                    title=doc.title,
+                    note_md=doc.note,
+                    keywords=doc.keywords,
+                    drills=doc.drills,
+                    sort_order=n,
+                    source_path=doc.path,
+                    active=True,
+                )
+            )
+            for pos, qdoc in enumerate(doc.questions):
+                q = existing.get(qdoc.id)
+                if q is None:
+                    q = Question(id=qdoc.id)
+                    session.add(q)
+                q.topic_slug = doc.slug
+                q.section_id = doc.section_id
+                q.stem_md = qdoc.stem
+                q.explanation_md = qdoc.explanation
+                q.difficulty = qdoc.difficulty
+                q.n_correct = qdoc.n_correct
+                q.keywords = qdoc.keywords
+                q.sort_order = n * 1000 + pos
+                q.source_path = doc.path
+                q.source_line = qdoc.line
+                q.active = True
+                q.choices = [
+                    Choice(position=i, text_md=c.text, correct=c.correct) for i, c in enumerate(qdoc.choices)
+                ]
+            report(n + 2, total, doc.title)
+        session.execute(update(ProblemFamily).values(active=False))
+        for spec in specs:
+            session.merge(
+                ProblemFamily(id=spec["id"], section_id=spec["section"], title=spec["title"], spec=spec, active=True)
+            )
+        session.merge(Meta(key="content_hash", value=digest))
+        report(total, total, "完了")
+        count = sum(len(t.questions) for t in result.topics)
+    return count

@@ -1,0 +1,412 @@
+"""Parse and validate content/ Markdown files (the format is documented in content/README.md).
+
+Parsing walks markdown-it-py's block tokens; raw Markdown for stems, choices and explanations
+is sliced from the source by the tokens' line maps so the reader renders exactly what the
+author wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from gquiz.syllabus import Syllabus, normalize
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUESTIONS_HEADING = "問題"
+EXPLANATION_HEADING = "解説"
+META_KEYS = {"difficulty", "keywords"}
+MAX_CHOICES = 9
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One problem in a content file, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class ChoiceDoc:
+    text: str
+    correct: bool
+
+
+@dataclass
+class QuestionDoc:
+    id: str
+    line: int
+    stem: str
+    choices: list[ChoiceDoc]
+    explanation: str
+    difficulty: int = 2
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def n_correct(self) -> int:
+        return sum(c.correct for c in self.choices)
+
+
+@dataclass
+class TopicDoc:
+    path: str
+    section_id: str
+    slug: str
+    title: str
+    note: str
+    keywords: list[str]
+    drills: list[str]
+    order: int | None
+    questions: list[QuestionDoc]
+
+
+@dataclass
+class ParseResult:
+    topics: list[TopicDoc]
+    errors: list[ContentError]
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+
+
+def _heading_text(tokens: list[Token], i: int) -> str:
+    return tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+
+
+def _slice(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start:end]).strip("\n").strip()
+
+
+def mentions(note: str, keyword: str) -> bool:
+    """Whether a note mentions a keyword; names like `MSE・RMSE・MAE` need every part."""
+    text = normalize(note)
+    name = normalize(keyword)
+    if name in text:
+        return True
+    parts = [p.strip() for p in re.split(r"[・/／]", name) if p.strip()]
+    return len(parts) > 1 and all(p in text for p in parts)
+
+
+class _FileParser:
+    def __init__(self, path: Path, display: str, syllabus: Syllabus, families: set[str] | None):
+        self.display = display
+        self.syllabus = syllabus
+        self.families = families
+        self.errors: list[ContentError] = []
+        self.text = path.read_text(encoding="utf-8")
+        self.lines = self.text.split("\n")
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(ContentError(self.display, line, message))
+
+    def parse(self) -> TopicDoc | None:
+        tokens = _markdown().parse(self.text)
+        if not tokens or tokens[0].type != "front_matter":
+            self.error(1, "フロントマター (--- で囲んだ YAML) がありません")
+            return None
+        meta = self._front_matter(tokens[0])
+        if meta is None:
+            return None
+        body_start = tokens[0].map[1] if tokens[0].map else 0
+        split = self._find_questions_heading(tokens)
+        note_end = tokens[split].map[0] if split is not None else len(self.lines)
+        note = _slice(self.lines, body_start, note_end)
+        for kw in meta["keywords"]:
+            if not mentions(note, kw):
+                self.error(meta["line"], f"キーワード「{kw}」がノート本文に出てきません")
+        questions = self._questions(tokens, split) if split is not None else []
+        return TopicDoc(
+            path=self.display,
+            section_id=meta["section"],
+            slug=meta["topic"],
+            title=meta["title"],
+            note=note,
+            keywords=meta["keywords"],
+            drills=meta["drills"],
+            order=meta["order"],
+            questions=questions,
+        )
+
+    def _front_matter(self, token: Token) -> dict | None:
+        line = (token.map[0] if token.map else 0) + 1
+        try:
+            data = yaml.safe_load(token.content)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = line + 1 + mark.line if mark is not None else line
+            self.error(at, f"フロントマターの YAML が読めません: {getattr(exc, 'problem', exc)}")
+            return None
+        if not isinstance(data, dict):
+            self.error(line, "フロントマターは key: value の形で書いてください")
+            return None
+        ok = True
+        for key in ("section", "topic", "title"):
+            if not isinstance(data.get(key), str) or not data[key].strip():
+                self.error(line, f"フロントマターに {key} がありません")
+                ok = False
+        if not ok:
+            return None
+        section = data["section"].strip()
+        if section not in self.syllabus.by_id():
+            self.error(line, f"不明な section id: {section} (syllabus/keywords.tsv にありません)")
+            ok = False
+        slug = data["topic"].strip()
+        if not SLUG.match(slug):
+            self.error(line, f"topic は英小文字・数字・ハイフンで書いてください: {slug}")
+            ok = False
+        keywords = self._str_list(data.get("keywords"), "keywords", line)
+        drills = self._str_list(data.get("drills"), "drills", line)
+        if drills is not None and self.families is not None:
+            for drill in drills:
+                if drill not in self.families:
+                    self.error(line, f"不明な計算ドリル: {drill} (problems/ にありません)")
+        order = data.get("order")
+        if order is not None and not isinstance(order, int):
+            self.error(line, "order は整数で書いてください")
+            ok = False
+        if keywords is None or drills is None or not ok:
+            return None
+        return {
+            "section": section,
+            "topic": slug,
+            "title": data["title"].strip(),
+            "keywords": keywords,
+            "drills": drills,
+            "order": order,
+            "line": line,
+        }
+
+    def _str_list(self, value: object, key: str, line: int) -> list[str] | None:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [v for v in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            self.error(line, f"{key} は文字列のリストで書いてください")
+            return None
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def _find_questions_heading(self, tokens: list[Token]) -> int | None:
+        for i, tok in enumerate(tokens):
+            if tok.type == "heading_open" and tok.tag == "h1" and tok.level == 0:
+                if _heading_text(tokens, i) == QUESTIONS_HEADING:
+                    return i
+        return None
+
+    def _questions(self, tokens: list[Token], split: int) -> list[QuestionDoc]:
+        starts = [
+            i
+            for i in range(split + 1, len(tokens))
+            if tokens[i].type == "heading_open" and tokens[i].level == 0 and tokens[i].tag in ("h1", "h2")
+        ]
+        questions = []
+        blocks = _top_level_blocks(tokens, split + 3, len(tokens))
+        if blocks and blocks[0][0] not in starts:
+            tok = tokens[blocks[0][0]]
+            self.error(tok.map[0] + 1 if tok.map else 1, "# 問題 の後は ## <問題id> で始めてください")
+        for n, i in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+            if tokens[i].tag == "h1":
+                line = tokens[i].map[0] + 1 if tokens[i].map else 1
+                self.error(line, "# 問題 の後に別の # 見出しがあります (問題は ## で書きます)")
+                continue
+            q = self._question(tokens, i, end)
+            if q is not None:
+                questions.append(q)
+        return questions
+
+    def _question(self, tokens: list[Token], start: int, end: int) -> QuestionDoc | None:
+        head = tokens[start]
+        line = head.map[0] + 1 if head.map else 1
+        qid = _heading_text(tokens, start)
+        if not SLUG.match(qid):
+            self.error(line, f"問題 id は英小文字・数字・ハイフンで書いてください: {qid}")
+            return None
+        block_end_line = tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
+        blocks = _top_level_blocks(tokens, start + 3, end)
+        difficulty, keywords = 2, []
+        stem_start = head.map[1] if head.map else line
+        if blocks and tokens[blocks[0][0]].type == "paragraph_open":
+            meta = self._meta(tokens[blocks[0][0] + 1].content, tokens[blocks[0][0]].map[0] + 1)
+            if meta is not None:
+                difficulty, keywords = meta
+                stem_start = tokens[blocks[0][0]].map[1]
+                blocks = blocks[1:]
+        list_idx = next(
+            (k for k, (b, _) in enumerate(blocks) if tokens[b].type == "bullet_list_open" and self._is_task_list(tokens, b)),
+            None,
+        )
+        if list_idx is None:
+            self.error(line, f"{qid}: 選択肢 (- [x] / - [ ] のリスト) がありません")
+            return None
+        lb, le = blocks[list_idx]
+        list_start = tokens[lb].map[0]
+        stem = _slice(self.lines, stem_start, list_start)
+        if not stem:
+            self.error(line, f"{qid}: 問題文がありません")
+        choices = self._choices(tokens, lb, le)
+        rest = blocks[list_idx + 1 :]
+        expl_idx = next(
+            (
+                k
+                for k, (b, _) in enumerate(rest)
+                if tokens[b].type == "heading_open" and tokens[b].tag == "h3" and _heading_text(tokens, b) == EXPLANATION_HEADING
+            ),
+            None,
+        )
+        explanation = ""
+        if expl_idx is None:
+            self.error(line, f"{qid}: ### 解説 がありません")
+        else:
+            if expl_idx > 0:
+                extra = tokens[rest[0][0]]
+                self.error(extra.map[0] + 1 if extra.map else line, f"{qid}: 選択肢と ### 解説 の間に余計な内容があります")
+            eb = tokens[rest[expl_idx][0]]
+            explanation = _slice(self.lines, eb.map[1], block_end_line)
+            if not explanation:
+                self.error(eb.map[0] + 1, f"{qid}: 解説が空です")
+        self._check_choices(qid, line, stem, choices, tokens[lb].map[0] + 1)
+        return QuestionDoc(qid, line, stem, choices, explanation, difficulty, keywords)
+
+    def _meta(self, content: str, line: int) -> tuple[int, list[str]] | None:
+        pairs = []
+        for raw in content.split("\n"):
+            key, sep, value = raw.partition(":")
+            if not sep or key.strip() not in META_KEYS:
+                return None
+            pairs.append((key.strip(), value.strip()))
+        difficulty, keywords = 2, []
+        for key, value in pairs:
+            if key == "difficulty":
+                if value not in ("1", "2", "3"):
+                    self.error(line, f"difficulty は 1, 2, 3 のいずれかです: {value}")
+                else:
+                    difficulty = int(value)
+            else:
+                keywords = [k.strip() for k in value.split(",") if k.strip()]
+        return difficulty, keywords
+
+    @staticmethod
+    def _is_task_list(tokens: list[Token], start: int) -> bool:
+        for tok in tokens[start:]:
+            if tok.type == "inline":
+                return tok.content[:3].lower() in ("[x]", "[ ]")
+        return False
+
+    def _choices(self, tokens: list[Token], start: int, end: int) -> list[ChoiceDoc]:
+        choices = []
+        item_level = tokens[start].level + 1
+        for i in range(start, end):
+            tok = tokens[i]
+            if tok.type != "list_item_open" or tok.level != item_level:
+                continue
+            inline = next((t for t in tokens[i:end] if t.type == "inline"), None)
+            item_line = tok.map[0] + 1 if tok.map else 0
+            content = inline.content if inline else ""
+            mark = content[:3].lower()
+            if mark not in ("[x]", "[ ]"):
+                self.error(item_line, "選択肢は - [x] (正解) か - [ ] (不正解) で始めてください")
+                continue
+            text = content[3:].strip()
+            if not text:
+                self.error(item_line, "選択肢の本文が空です")
+                continue
+            choices.append(ChoiceDoc(text=text, correct=mark == "[x]"))
+        return choices
+
+    def _check_choices(self, qid: str, line: int, stem: str, choices: list[ChoiceDoc], list_line: int) -> None:
+        n_correct = sum(c.correct for c in choices)
+        if len(choices) < 2:
+            self.error(list_line, f"{qid}: 選択肢が2つ未満です")
+        if len(choices) > MAX_CHOICES:
+            self.error(list_line, f"{qid}: 選択肢は {MAX_CHOICES} 個までです")
+        if n_correct == 0:
+            self.error(list_line, f"{qid}: 正解の選択肢 (- [x]) がありません")
+        elif n_correct > 2:
+            self.error(list_line, f"{qid}: 正解が {n_correct} 個あります (1つか2つにしてください)")
+        elif n_correct == 2 and "2つ" not in normalize(stem) and "二つ" not in stem:
+            self.error(line, f"{qid}: 正解が2つあるのに問題文に「2つ選べ」とありません")
+        texts = [normalize(c.text) for c in choices]
+        if len(set(texts)) != len(texts):
+            self.error(list_line, f"{qid}: 同じ選択肢が2回あります")
+
+
+def _top_level_blocks(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    """(open, close) indices of the level-0 blocks in tokens[start:end]."""
+    blocks: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        tok = tokens[i]
+        if tok.level == 0 and tok.nesting == 1:
+            j = next(k for k in range(i + 1, end) if tokens[k].level == 0 and tokens[k].nesting == -1)
+            blocks.append((i, j))
+            i = j + 1
+        else:
+            if tok.level == 0 and tok.nesting == 0:
+                blocks.append((i, i))
+            i += 1
+    return blocks
+
+
+def content_files(root: Path) -> list[Path]:
+    """Topic files under a content root (README.md files are documentation, not topics)."""
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md" and not p.name.startswith("exam-"))
+
+
+def parse_files(
+    files: Iterable[Path],
+    syllabus: Syllabus,
+    families: set[str] | None = None,
+    base: Path | None = None,
+) -> ParseResult:
+    """Parse and validate files; cross-file checks (duplicate ids) included."""
+    topics: list[TopicDoc] = []
+    errors: list[ContentError] = []
+    topic_seen: dict[str, str] = {}
+    question_seen: dict[str, str] = {}
+    for path in files:
+        display = _display(path, base)
+        parser = _FileParser(path, display, syllabus, families)
+        try:
+            topic = parser.parse()
+        except UnicodeDecodeError:
+            errors.append(ContentError(display, 1, "UTF-8 で読めません"))
+            continue
+        errors.extend(parser.errors)
+        if topic is None:
+            continue
+        if topic.slug in topic_seen:
+            errors.append(ContentError(display, 2, f"topic {topic.slug} は {topic_seen[topic.slug]} と重複しています"))
+            continue
+        topic_seen[topic.slug] = display
+        for q in topic.questions:
+            where = f"{display}:{q.line}"
+            if q.id in question_seen:
+                errors.append(ContentError(display, q.line, f"問題 id {q.id} は {question_seen[q.id]} と重複しています"))
+            else:
+                question_seen[q.id] = where
+        topics.append(topic)
+    errors.sort(key=lambda e: (e.path, e.line))
+    return ParseResult(topics, errors)
+
+
+def _display(path: Path, base: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Study logic: grading, quiz sessions, stats. Free of Textual (a test checks it)."""

@@ -1,0 +1,60 @@
+"""Parse what a learner types as a multiple-choice answer.
+
+Input is NFKC-normalised first, so full-width digits (２), Japanese commas (，、) and
+ideographic spaces are accepted. Every failure is an AnswerError with a message to show
+the learner, never an exception they would see as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+class AnswerError(ValueError):
+    """The input is not a valid answer; the message says how to fix it (in Japanese)."""
+
+
+_SEPARATORS = re.compile(r"[,、\s]+")
+
+
+def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[int, ...]:
+    """Return the chosen choices as sorted 0-based positions.
+
+    `2` picks the second choice; `1,3` (or `1 3`, `１，３`, `1、3`) picks two for a choose-two
+    question. The count must match the question: one choice, or exactly two.
+    """
+    norm = unicodedata.normalize("NFKC", text).strip()
+    if not norm:
+        return _fail(n_choices, n_correct, "回答が空です。")
+    parts = [p for p in _SEPARATORS.split(norm) if p]
+    if not parts:
+        return _fail(n_choices, n_correct, "番号がありません。")
+    picks: list[int] = []
+    for part in parts:
+        if not part.isdigit():
+            return _fail(n_choices, n_correct, f"「{part}」は選択肢の番号ではありません。")
+        value = int(part)
+        if not 1 <= value <= n_choices:
+            return _fail(n_choices, n_correct, f"{value} は範囲外です。")
+        picks.append(value - 1)
+    if len(set(picks)) != len(picks):
+        return _fail(n_choices, n_correct, "同じ番号が2回あります。")
+    if len(picks) != n_correct:
+        if n_correct == 1:
+            raise AnswerError(f"選択肢は1つだけ選んでください (1〜{n_choices} の番号を1つ)。")
+        raise AnswerError(f"この問題は{n_correct}つ選びます (例: 1,3)。")
+    return tuple(sorted(picks))
+
+
+def _fail(n_choices: int, n_correct: int, reason: str) -> tuple[int, ...]:
+    if n_correct == 1:
+        hint = f"1〜{n_choices} の番号で答えてください (例: 2)。"
+    else:
+        hint = f"1〜{n_choices} の番号を{n_correct}つ、カンマで区切って答えてください (例: 1,3)。"
+    raise AnswerError(f"{reason}{hint}")
+
+
+def format_choice_answer(picks: tuple[int, ...] | frozenset[int]) -> str:
+    """The stored form of an answer: 1-based numbers joined by commas."""
+    return ",".join(str(p + 1) for p in sorted(picks))
