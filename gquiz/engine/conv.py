@@ -51,7 +51,7 @@ def _conv_core(x: np.ndarray, w: np.ndarray, stride: tuple[int, int], padding: t
     ekh, ekw = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
     if ekh > xp.shape[1] or ekw > xp.shape[2]:
         what = f"{name_k} ({kh}×{kw})" if (ekh, ekw) == (kh, kw) else f"ダイレーション後の {name_k} ({ekh}×{ekw})"
-        raise EngineError(f"{what} がパディング後の {name_in} ({xp.shape[1]}×{xp.shape[2]}) より大きい")
+        raise EngineError(f"{what} がパディング後の{name_in} ({xp.shape[1]}×{xp.shape[2]}) より大きい")
     win = sliding_window_view(xp, (ekh, ekw), axis=(1, 2))[:, :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
     # win: (C, H', W', kh, kw)
     oh, ow = win.shape[1], win.shape[2]

@@ -1,0 +1,49 @@
+"""Messages of the app: what happened, posted up from workers and screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from gquiz.bank.repo import Bank, MajorView
+
+
+@dataclass
+class BankProgress(Message, bubble=False):
+    """The bank build advanced (posted from the loading worker)."""
+
+    done: int
+    total: int
+    what: str
+
+
+@dataclass
+class BankReady(Message, bubble=False):
+    """The bank is open and up to date."""
+
+    bank: Bank
+    learner_id: int
+    built: bool
+
+
+@dataclass
+class BankFailed(Message, bubble=False):
+    """The bank could not be opened or built; `lines` say why (path:line: message)."""
+
+    lines: list[str]
+
+
+@dataclass
+class OverviewLoaded(Message, bubble=False):
+    majors: list[MajorView]
+
+
+@dataclass
+class StartQuiz(Message):
+    """A screen asks the app to start a quiz over a topic, a section or everything."""
+
+    filters: dict[str, Any]
+    title: str

@@ -1,0 +1,70 @@
+"""The note reader: a topic's note in Textual's Markdown viewer with its table of contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, MarkdownViewer
+
+from gquiz.tui.messages import StartQuiz
+
+if TYPE_CHECKING:
+    from gquiz.bank.repo import TopicView
+
+
+@dataclass
+class NoteLoaded(Message):
+    topic: TopicView | None
+
+
+class NoteScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("s", "quiz", "このトピックを出題"),
+        Binding("t", "toggle_toc", "目次"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+        self.topic: TopicView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield MarkdownViewer("読み込み中...", show_table_of_contents=True, id="note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="ノートを読み込む")
+    def load(self) -> None:
+        self.post_message(NoteLoaded(self.app.bank.topic(self.slug)))  # type: ignore[attr-defined]
+
+    async def on_note_loaded(self, message: NoteLoaded) -> None:
+        self.topic = message.topic
+        viewer = self.query_one("#note", MarkdownViewer)
+        if message.topic is None:
+            await viewer.document.update("ノートが見つかりません。")
+            return
+        self.sub_title = message.topic.title
+        text = message.topic.note
+        if message.topic.drills:
+            text += "\n\n---\n\n**計算ドリル**: " + "、".join(f"`{d}`" for d in message.topic.drills)
+        text += f"\n\n---\n\nこのトピックの問題: {message.topic.n_questions} 問 (s キーで出題)"
+        await viewer.document.update(text)
+        viewer.document.focus() if viewer.document.can_focus else viewer.focus()
+
+    def action_quiz(self) -> None:
+        if self.topic is not None:
+            self.post_message(StartQuiz({"topic": self.slug}, self.topic.title))
+
+    def action_toggle_toc(self) -> None:
+        viewer = self.query_one("#note", MarkdownViewer)
+        viewer.show_table_of_contents = not viewer.show_table_of_contents
