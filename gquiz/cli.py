@@ -36,7 +36,10 @@ class _Ctx:
             except BuildError as exc:
                 for err in exc.errors:
                     click.echo(str(err), err=True)
-                click.echo(f"コンテンツに {len(exc.errors)} 件の問題があります (gquiz bank check)。", err=True)
+                click.echo(
+                    f"コンテンツに {len(exc.errors)} 件の問題があります (gquiz bank check)。",
+                    err=True,
+                )
                 sys.exit(1)
         return bank
 
@@ -55,7 +58,11 @@ pass_ctx = click.make_pass_decorator(_Ctx)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="GQUIZ_DB", help="SQLAlchemy URL of the bank (default: SQLite in the user data dir).")
+@click.option(
+    "--db",
+    envvar="GQUIZ_DB",
+    help="SQLAlchemy URL of the bank (default: SQLite in the user data dir).",
+)
 @click.option("--learner", envvar="GQUIZ_LEARNER", help="Learner name whose answers are recorded.")
 @click.version_option(__version__, prog_name="gquiz")
 @click.pass_context
@@ -99,7 +106,10 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...]) -> None:
         click.echo(str(err))
     n_q = sum(len(t.questions) for t in result.topics)
     if result.errors:
-        click.echo(f"{len(result.errors)} 件の問題があります ({len(result.topics)} トピック, {n_q} 問)。", err=True)
+        click.echo(
+            f"{len(result.errors)} 件の問題があります ({len(result.topics)} トピック, {n_q} 問)。",
+            err=True,
+        )
         sys.exit(1)
     click.echo(f"OK: {len(result.topics)} トピック, {n_q} 問", err=True)
 
@@ -159,12 +169,22 @@ def bank_coverage(sections: tuple[str, ...]) -> None:
 @click.option("--count", type=click.IntRange(min=1), help="Number of questions.")
 @click.option("--seed", type=int, help="Seed for the selection and order.")
 @pass_ctx
-def quiz(obj: _Ctx, plain: bool, topic: str | None, section: str | None, count: int | None, seed: int | None) -> None:
+def quiz(
+    obj: _Ctx,
+    plain: bool,
+    topic: str | None,
+    section: str | None,
+    count: int | None,
+    seed: int | None,
+) -> None:
     """Answer multiple-choice questions (TUI, or --plain)."""
     if not plain:
         from gquiz.tui.app import run_tui
 
-        run_tui(obj.settings(), start=("quiz", {"topic": topic, "section": section, "count": count, "seed": seed}))
+        run_tui(
+            obj.settings(),
+            start=("quiz", {"topic": topic, "section": section, "count": count, "seed": seed}),
+        )
         return
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession

@@ -21,7 +21,9 @@ class Settings:
 
     @classmethod
     def resolve(cls, db: str | None = None, learner: str | None = None) -> Settings:
-        return cls(db_url=db or locations.default_db_url(), learner=learner or locations.default_learner())
+        return cls(
+            db_url=db or locations.default_db_url(), learner=learner or locations.default_learner()
+        )
 
     def open_bank(self):  # -> gquiz.bank.repo.Bank; imported lazily to keep `--help` instant
         from gquiz.bank.build import Sources

@@ -54,7 +54,7 @@ def run_plain_quiz(
             break
         graded = session.answer(picks)
         right = format_choice_answer(q.correct_positions)
-        out(("正解" if graded.correct else f"不正解 (正解は {right})"))
+        out("正解" if graded.correct else f"不正解 (正解は {right})")
         out("解説: " + q.explanation)
         out("")
     _summary(session, out)

@@ -67,14 +67,17 @@ def load_syllabus(path: Path) -> Syllabus:
         for row in reader:
             sid = row["section_id"].strip()
             entry = rows.setdefault(
-                sid, {"major_title": row["大項目"].strip(), "title": row["中項目"].strip(), "kw": []}
+                sid,
+                {"major_title": row["大項目"].strip(), "title": row["中項目"].strip(), "kw": []},
             )
             entry["kw"].append(canonical_keyword(row["keyword"]))
     sections = []
     for sid, entry in rows.items():
         major, minor = _parse_id(sid)
         sections.append(
-            MinorSection(sid, major, minor, entry["major_title"], entry["title"], tuple(entry["kw"]))
+            MinorSection(
+                sid, major, minor, entry["major_title"], entry["title"], tuple(entry["kw"])
+            )
         )
     sections.sort(key=lambda s: (s.major, s.minor))
     return Syllabus(tuple(sections))

@@ -84,10 +84,16 @@ def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            errors.append(ContentError(str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {exc}"))
+            errors.append(
+                ContentError(str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {exc}")
+            )
             continue
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("id", "section", "title")):
-            errors.append(ContentError(str(path), 1, "問題ファミリーには id, section, title が必要です"))
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), str) for k in ("id", "section", "title")
+        ):
+            errors.append(
+                ContentError(str(path), 1, "問題ファミリーには id, section, title が必要です")
+            )
             continue
         specs.append(data)
     return specs, errors
@@ -105,7 +111,11 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
     result = parse_files(files, syllabus, families)
     for spec in specs:
         if spec["section"] not in syllabus.by_id():
-            family_errors.append(ContentError(f"problems/{spec['id']}.yaml", 1, f"不明な section id: {spec['section']}"))
+            family_errors.append(
+                ContentError(
+                    f"problems/{spec['id']}.yaml", 1, f"不明な section id: {spec['section']}"
+                )
+            )
     result.errors.extend(family_errors)
     return result
 
@@ -120,7 +130,9 @@ def needs_build(sessions: sessionmaker[Session], sources: Sources) -> bool:
         return stored_hash(session) != content_hash(sources)
 
 
-def build(sessions: sessionmaker[Session], sources: Sources, progress: Progress | None = None) -> int:
+def build(
+    sessions: sessionmaker[Session], sources: Sources, progress: Progress | None = None
+) -> int:
     """Validate and write the bank; returns the number of active questions. Raises BuildError."""
     report = progress or (lambda done, total, what: None)
     report(0, 1, "検証中")
@@ -147,7 +159,10 @@ def build(sessions: sessionmaker[Session], sources: Sources, progress: Progress 
         session.execute(update(Topic).values(active=False))
         session.execute(update(Question).values(active=False))
         existing = {q.id: q for q in session.scalars(select(Question))}
-        topics = sorted(result.topics, key=lambda t: (t.section_id, t.order if t.order is not None else 0, t.title))
+        topics = sorted(
+            result.topics,
+            key=lambda t: (t.section_id, t.order if t.order is not None else 0, t.title),
+        )
         for n, doc in enumerate(topics):
             session.merge(
                 Topic(
@@ -179,13 +194,20 @@ def build(sessions: sessionmaker[Session], sources: Sources, progress: Progress 
                 q.source_line = qdoc.line
                 q.active = True
                 q.choices = [
-                    Choice(position=i, text_md=c.text, correct=c.correct) for i, c in enumerate(qdoc.choices)
+                    Choice(position=i, text_md=c.text, correct=c.correct)
+                    for i, c in enumerate(qdoc.choices)
                 ]
             report(n + 2, total, doc.title)
         session.execute(update(ProblemFamily).values(active=False))
         for spec in specs:
             session.merge(
-                ProblemFamily(id=spec["id"], section_id=spec["section"], title=spec["title"], spec=spec, active=True)
+                ProblemFamily(
+                    id=spec["id"],
+                    section_id=spec["section"],
+                    title=spec["title"],
+                    spec=spec,
+                    active=True,
+                )
             )
         session.merge(Meta(key="content_hash", value=digest))
         report(total, total, "完了")

@@ -210,13 +210,17 @@ class _FileParser:
         starts = [
             i
             for i in range(split + 1, len(tokens))
-            if tokens[i].type == "heading_open" and tokens[i].level == 0 and tokens[i].tag in ("h1", "h2")
+            if tokens[i].type == "heading_open"
+            and tokens[i].level == 0
+            and tokens[i].tag in ("h1", "h2")
         ]
         questions = []
         blocks = _top_level_blocks(tokens, split + 3, len(tokens))
         if blocks and blocks[0][0] not in starts:
             tok = tokens[blocks[0][0]]
-            self.error(tok.map[0] + 1 if tok.map else 1, "# 問題 の後は ## <問題id> で始めてください")
+            self.error(
+                tok.map[0] + 1 if tok.map else 1, "# 問題 の後は ## <問題id> で始めてください"
+            )
         for n, i in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
             if tokens[i].tag == "h1":
@@ -235,7 +239,9 @@ class _FileParser:
         if not SLUG.match(qid):
             self.error(line, f"問題 id は英小文字・数字・ハイフンで書いてください: {qid}")
             return None
-        block_end_line = tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
+        block_end_line = (
+            tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
+        )
         blocks = _top_level_blocks(tokens, start + 3, end)
         difficulty, keywords = 2, []
         stem_start = head.map[1] if head.map else line
@@ -246,7 +252,11 @@ class _FileParser:
                 stem_start = tokens[blocks[0][0]].map[1]
                 blocks = blocks[1:]
         list_idx = next(
-            (k for k, (b, _) in enumerate(blocks) if tokens[b].type == "bullet_list_open" and self._is_task_list(tokens, b)),
+            (
+                k
+                for k, (b, _) in enumerate(blocks)
+                if tokens[b].type == "bullet_list_open" and self._is_task_list(tokens, b)
+            ),
             None,
         )
         if list_idx is None:
@@ -263,7 +273,9 @@ class _FileParser:
             (
                 k
                 for k, (b, _) in enumerate(rest)
-                if tokens[b].type == "heading_open" and tokens[b].tag == "h3" and _heading_text(tokens, b) == EXPLANATION_HEADING
+                if tokens[b].type == "heading_open"
+                and tokens[b].tag == "h3"
+                and _heading_text(tokens, b) == EXPLANATION_HEADING
             ),
             None,
         )
@@ -273,7 +285,10 @@ class _FileParser:
         else:
             if expl_idx > 0:
                 extra = tokens[rest[0][0]]
-                self.error(extra.map[0] + 1 if extra.map else line, f"{qid}: 選択肢と ### 解説 の間に余計な内容があります")
+                self.error(
+                    extra.map[0] + 1 if extra.map else line,
+                    f"{qid}: 選択肢と ### 解説 の間に余計な内容があります",
+                )
             eb = tokens[rest[expl_idx][0]]
             explanation = _slice(self.lines, eb.map[1], block_end_line)
             if not explanation:
@@ -327,7 +342,9 @@ class _FileParser:
             choices.append(ChoiceDoc(text=text, correct=mark == "[x]"))
         return choices
 
-    def _check_choices(self, qid: str, line: int, stem: str, choices: list[ChoiceDoc], list_line: int) -> None:
+    def _check_choices(
+        self, qid: str, line: int, stem: str, choices: list[ChoiceDoc], list_line: int
+    ) -> None:
         n_correct = sum(c.correct for c in choices)
         if len(choices) < 2:
             self.error(list_line, f"{qid}: 選択肢が2つ未満です")
@@ -351,7 +368,9 @@ def _top_level_blocks(tokens: list[Token], start: int, end: int) -> list[tuple[i
     while i < end:
         tok = tokens[i]
         if tok.level == 0 and tok.nesting == 1:
-            j = next(k for k in range(i + 1, end) if tokens[k].level == 0 and tokens[k].nesting == -1)
+            j = next(
+                k for k in range(i + 1, end) if tokens[k].level == 0 and tokens[k].nesting == -1
+            )
             blocks.append((i, j))
             i = j + 1
         else:
@@ -365,7 +384,11 @@ def content_files(root: Path) -> list[Path]:
     """Topic files under a content root (README.md files are documentation, not topics)."""
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md" and not p.name.startswith("exam-"))
+    return sorted(
+        p
+        for p in root.rglob("*.md")
+        if p.name.lower() != "readme.md" and not p.name.startswith("exam-")
+    )
 
 
 def parse_files(
@@ -391,13 +414,21 @@ def parse_files(
         if topic is None:
             continue
         if topic.slug in topic_seen:
-            errors.append(ContentError(display, 2, f"topic {topic.slug} は {topic_seen[topic.slug]} と重複しています"))
+            errors.append(
+                ContentError(
+                    display, 2, f"topic {topic.slug} は {topic_seen[topic.slug]} と重複しています"
+                )
+            )
             continue
         topic_seen[topic.slug] = display
         for q in topic.questions:
             where = f"{display}:{q.line}"
             if q.id in question_seen:
-                errors.append(ContentError(display, q.line, f"問題 id {q.id} は {question_seen[q.id]} と重複しています"))
+                errors.append(
+                    ContentError(
+                        display, q.line, f"問題 id {q.id} は {question_seen[q.id]} と重複しています"
+                    )
+                )
             else:
                 question_seen[q.id] = where
         topics.append(topic)

@@ -16,7 +16,9 @@ def _selected(section_id: str, wanted: list[str] | None) -> bool:
     return any(section_id == w or section_id.startswith(w + ".") for w in wanted)
 
 
-def coverage_gaps(topics: list[TopicDoc], syllabus: Syllabus, sections: list[str] | None = None) -> list[str]:
+def coverage_gaps(
+    topics: list[TopicDoc], syllabus: Syllabus, sections: list[str] | None = None
+) -> list[str]:
     """One line per gap: a keyword no note of its 大項目 explains, or tagged by fewer than two questions."""
     tagged: Counter[str] = Counter()
     for t in topics:
@@ -35,5 +37,7 @@ def coverage_gaps(topics: list[TopicDoc], syllabus: Syllabus, sections: list[str
             if not any(mentions(note, kw) for note in major_notes):
                 gaps.append(f"{sec.id} {kw}: どのノートにも説明がありません")
             if tagged[kw] < MIN_QUESTIONS_PER_KEYWORD:
-                gaps.append(f"{sec.id} {kw}: タグ付きの問題が {tagged[kw]} 問しかありません (2問以上)")
+                gaps.append(
+                    f"{sec.id} {kw}: タグ付きの問題が {tagged[kw]} 問しかありません (2問以上)"
+                )
     return gaps

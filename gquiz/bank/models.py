@@ -87,7 +87,9 @@ class Question(Base):
 class Choice(Base):
     __tablename__ = "choices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     text_md: Mapped[str] = mapped_column(Text)
     correct: Mapped[bool] = mapped_column(Boolean)

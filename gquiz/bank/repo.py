@@ -175,10 +175,14 @@ class Bank:
         """The ten 大項目 with their 中項目 and topics, question counts and the learner's accuracy."""
         with self.sessions() as session:
             sections = session.scalars(select(Section).order_by(Section.major, Section.minor)).all()
-            topics = session.scalars(select(Topic).where(Topic.active).order_by(Topic.sort_order)).all()
+            topics = session.scalars(
+                select(Topic).where(Topic.active).order_by(Topic.sort_order)
+            ).all()
             counts = dict(
                 session.execute(
-                    select(Question.topic_slug, func.count()).where(Question.active).group_by(Question.topic_slug)
+                    select(Question.topic_slug, func.count())
+                    .where(Question.active)
+                    .group_by(Question.topic_slug)
                 ).all()
             )
             per_topic: dict[str, tuple[int, int]] = {}
@@ -198,7 +202,15 @@ class Bank:
             n, c = per_topic.get(t.slug, (0, 0))
             by_section[t.section_id].append(
                 TopicView(
-                    t.slug, t.section_id, t.title, "", tuple(t.keywords), tuple(t.drills), counts.get(t.slug, 0), n, c
+                    t.slug,
+                    t.section_id,
+                    t.title,
+                    "",
+                    tuple(t.keywords),
+                    tuple(t.drills),
+                    counts.get(t.slug, 0),
+                    n,
+                    c,
                 )
             )
         majors: dict[int, list[SectionView]] = defaultdict(list)
@@ -206,7 +218,9 @@ class Bank:
         for s in sections:
             titles[s.major] = s.major_title
             majors[s.major].append(
-                SectionView(s.id, s.major, s.minor, s.major_title, s.title, tuple(by_section.get(s.id, ())))
+                SectionView(
+                    s.id, s.major, s.minor, s.major_title, s.title, tuple(by_section.get(s.id, ()))
+                )
             )
         return [MajorView(m, titles[m], tuple(secs)) for m, secs in sorted(majors.items())]
 
@@ -215,8 +229,15 @@ class Bank:
             t = session.get(Topic, slug)
             if t is None:
                 return None
-            n = session.scalar(select(func.count()).where(Question.topic_slug == slug, Question.active)) or 0
-            return TopicView(t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n)
+            n = (
+                session.scalar(
+                    select(func.count()).where(Question.topic_slug == slug, Question.active)
+                )
+                or 0
+            )
+            return TopicView(
+                t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
+            )
 
     def section_title(self, section_id: str) -> str:
         with self.sessions() as session:
@@ -232,7 +253,9 @@ class Bank:
         include_inactive: bool = False,
     ) -> list[QuestionView]:
         """Questions filtered by topic slug, by section id (`S5.2`, or a 大項目 `S5`), or by ids."""
-        stmt = select(Question).options(selectinload(Question.choices)).order_by(Question.sort_order)
+        stmt = (
+            select(Question).options(selectinload(Question.choices)).order_by(Question.sort_order)
+        )
         if not include_inactive:
             stmt = stmt.where(Question.active)
         if topic:
@@ -267,7 +290,10 @@ class Bank:
 
     def families(self) -> list[dict[str, Any]]:
         with self.sessions() as session:
-            return [dict(f.spec) for f in session.scalars(select(ProblemFamily).where(ProblemFamily.active))]
+            return [
+                dict(f.spec)
+                for f in session.scalars(select(ProblemFamily).where(ProblemFamily.active))
+            ]
 
     # -- writing history --------------------------------------------------------------------
     def record_attempt(self, learner_id: int, rec: AttemptRecord) -> int:
@@ -291,7 +317,9 @@ class Bank:
             session.commit()
             return attempt.id
 
-    def attempt_rows(self, learner_id: int) -> list[tuple[str, str, str, str | None, bool, datetime, int | None]]:
+    def attempt_rows(
+        self, learner_id: int
+    ) -> list[tuple[str, str, str, str | None, bool, datetime, int | None]]:
         """(item_kind, item_id, section_id, topic_slug, correct, created_at, elapsed_ms), oldest first."""
         with self.sessions() as session:
             rows = session.execute(
@@ -314,13 +342,24 @@ class Bank:
         """Everything a learner reads, as JSON-able data (for `gquiz bank export --json`)."""
         with self.sessions() as session:
             sections = session.scalars(select(Section).order_by(Section.major, Section.minor)).all()
-            topics = session.scalars(select(Topic).where(Topic.active).order_by(Topic.sort_order)).all()
+            topics = session.scalars(
+                select(Topic).where(Topic.active).order_by(Topic.sort_order)
+            ).all()
             questions = session.scalars(
-                select(Question).where(Question.active).options(selectinload(Question.choices)).order_by(Question.sort_order)
+                select(Question)
+                .where(Question.active)
+                .options(selectinload(Question.choices))
+                .order_by(Question.sort_order)
             ).all()
             return {
                 "sections": [
-                    {"id": s.id, "major": s.major, "major_title": s.major_title, "title": s.title, "keywords": s.keywords}
+                    {
+                        "id": s.id,
+                        "major": s.major,
+                        "major_title": s.major_title,
+                        "title": s.title,
+                        "keywords": s.keywords,
+                    }
                     for s in sections
                 ],
                 "topics": [

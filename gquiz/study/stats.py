@@ -17,20 +17,43 @@ def basic_stats(bank: Bank, learner_id: int) -> dict[str, Any]:
     out: dict[str, Any] = {"majors": [], "sections": [], "topics": []}
     for m in majors:
         out["majors"].append(
-            {"id": m.id, "title": m.title, "questions": m.n_questions, "attempts": m.attempts,
-             "correct": m.correct, "accuracy": _acc(m.correct, m.attempts)}
+            {
+                "id": m.id,
+                "title": m.title,
+                "questions": m.n_questions,
+                "attempts": m.attempts,
+                "correct": m.correct,
+                "accuracy": _acc(m.correct, m.attempts),
+            }
         )
         for s in m.sections:
             out["sections"].append(
-                {"id": s.id, "title": s.title, "questions": s.n_questions, "attempts": s.attempts,
-                 "correct": s.correct, "accuracy": _acc(s.correct, s.attempts)}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "questions": s.n_questions,
+                    "attempts": s.attempts,
+                    "correct": s.correct,
+                    "accuracy": _acc(s.correct, s.attempts),
+                }
             )
             for t in s.topics:
                 out["topics"].append(
-                    {"slug": t.slug, "section": s.id, "title": t.title, "questions": t.n_questions,
-                     "attempts": t.attempts, "correct": t.correct, "accuracy": _acc(t.correct, t.attempts)}
+                    {
+                        "slug": t.slug,
+                        "section": s.id,
+                        "title": t.title,
+                        "questions": t.n_questions,
+                        "attempts": t.attempts,
+                        "correct": t.correct,
+                        "accuracy": _acc(t.correct, t.attempts),
+                    }
                 )
     total_attempts = sum(m["attempts"] for m in out["majors"])
     total_correct = sum(m["correct"] for m in out["majors"])
-    out["total"] = {"attempts": total_attempts, "correct": total_correct, "accuracy": _acc(total_correct, total_attempts)}
+    out["total"] = {
+        "attempts": total_attempts,
+        "correct": total_correct,
+        "accuracy": _acc(total_correct, total_attempts),
+    }
     return out

@@ -38,7 +38,13 @@ class GQuizApp(App[None]):
         self.push_screen(HomeScreen())
         self.open_bank()
 
-    @work(thread=True, exclusive=True, group="bank", exit_on_error=False, description="問題バンクを開く")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="bank",
+        exit_on_error=False,
+        description="問題バンクを開く",
+    )
     def open_bank(self) -> None:
         # SQLAlchemy and the content parser load here, off the UI thread, so the first
         # screen appears before any of that work is done.
@@ -88,7 +94,12 @@ class GQuizApp(App[None]):
         """Every worker failure ends here: a message to the learner instead of a crash."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"エラー: {error}", title=event.worker.description or "処理に失敗しました", severity="error", timeout=10)
+            self.notify(
+                f"エラー: {error}",
+                title=event.worker.description or "処理に失敗しました",
+                severity="error",
+                timeout=10,
+            )
 
     def on_unmount(self) -> None:
         if self.bank is not None:

@@ -62,8 +62,12 @@ class HomeScreen(Screen[None]):
 
     # -- bank loading ------------------------------------------------------------------------
     def on_bank_progress(self, message: BankProgress) -> None:
-        self.query_one("#loading-label", Label).update(f"問題バンクを構築しています: {message.what}")
-        self.query_one("#loading-bar", ProgressBar).update(total=message.total, progress=message.done)
+        self.query_one("#loading-label", Label).update(
+            f"問題バンクを構築しています: {message.what}"
+        )
+        self.query_one("#loading-bar", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
 
     def on_bank_ready(self, _message: BankReady) -> None:
         self._show_ready()
@@ -85,7 +89,13 @@ class HomeScreen(Screen[None]):
         if getattr(self.app, "bank", None) is not None:
             self.load_overview()
 
-    @work(thread=True, exclusive=True, group="overview", exit_on_error=False, description="一覧を読み込む")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="overview",
+        exit_on_error=False,
+        description="一覧を読み込む",
+    )
     def load_overview(self) -> None:
         app = self.app
         majors = app.bank.overview(app.learner_id)  # type: ignore[attr-defined]
@@ -98,13 +108,19 @@ class HomeScreen(Screen[None]):
         cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None
         tree.clear()
         for m in message.majors:
-            label = f"{m.major}. {m.title}  [dim]{m.n_questions}問 {percent(m.correct, m.attempts)}[/]"
+            label = (
+                f"{m.major}. {m.title}  [dim]{m.n_questions}問 {percent(m.correct, m.attempts)}[/]"
+            )
             mnode = tree.root.add(label, NodeRef("major", m.id, m.title), expand=m.id in expanded)
             for s in m.sections:
                 slabel = f"{s.id} {s.title}  [dim]{s.n_questions}問[/]"
-                snode = mnode.add(slabel, NodeRef("section", s.id, s.title), expand=s.id in expanded)
+                snode = mnode.add(
+                    slabel, NodeRef("section", s.id, s.title), expand=s.id in expanded
+                )
                 for t in s.topics:
-                    snode.add_leaf(f"{t.title}  [dim]{t.n_questions}問[/]", NodeRef("topic", t.slug, t.title))
+                    snode.add_leaf(
+                        f"{t.title}  [dim]{t.n_questions}問[/]", NodeRef("topic", t.slug, t.title)
+                    )
         if cursor:
             for node in _walk(tree.root):
                 if node.data and node.data.key == cursor:
@@ -152,7 +168,9 @@ class HomeScreen(Screen[None]):
             lines.append(accuracy_label(item.correct, item.attempts))  # type: ignore[union-attr]
             lines.append("")
             for s in item.sections:  # type: ignore[union-attr]
-                lines.append(f"  {s.id} {s.title}  {s.n_questions}問  {percent(s.correct, s.attempts)}")
+                lines.append(
+                    f"  {s.id} {s.title}  {s.n_questions}問  {percent(s.correct, s.attempts)}"
+                )
             lines.append("")
             lines.append("s: この大項目から出題")
         elif ref.kind == "section":

@@ -56,7 +56,9 @@ class NoteScreen(Screen[None]):
         self.sub_title = message.topic.title
         text = message.topic.note
         if message.topic.drills:
-            text += "\n\n---\n\n**計算ドリル**: " + "、".join(f"`{d}`" for d in message.topic.drills)
+            text += "\n\n---\n\n**計算ドリル**: " + "、".join(
+                f"`{d}`" for d in message.topic.drills
+            )
         text += f"\n\n---\n\nこのトピックの問題: {message.topic.n_questions} 問 (s キーで出題)"
         await viewer.document.update(text)
         viewer.document.focus() if viewer.document.can_focus else viewer.focus()

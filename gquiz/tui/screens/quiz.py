@@ -76,16 +76,23 @@ class QuizScreen(Screen[None]):
             questions = self.bank.questions(ids=f["ids"])
         else:
             questions = self.bank.pick_questions(
-                topic=f.get("topic"), section=f.get("section"), count=f.get("count"), seed=f.get("seed")
+                topic=f.get("topic"),
+                section=f.get("section"),
+                count=f.get("count"),
+                seed=f.get("seed"),
             )
         self.post_message(QuizLoaded(QuizSession(self.bank, self.learner_id, questions)))
 
     async def on_quiz_loaded(self, message: QuizLoaded) -> None:
         self.session = message.session
         if not message.session.questions:
-            self.query_one("#quiz-status", Static).update("出題できる問題がありません。q で戻ります。")
+            self.query_one("#quiz-status", Static).update(
+                "出題できる問題がありません。q で戻ります。"
+            )
             return
-        self.query_one("#quiz-progress", ProgressBar).update(total=len(message.session.questions), progress=0)
+        self.query_one("#quiz-progress", ProgressBar).update(
+            total=len(message.session.questions), progress=0
+        )
         await self.show_question()
 
     async def show_question(self) -> None:
@@ -121,7 +128,10 @@ class QuizScreen(Screen[None]):
             if graded is None:
                 item.show(selected=item.index in self.picks)
             else:
-                item.show(selected=item.index in graded.picks, correct=item.index in graded.question.correct_positions)
+                item.show(
+                    selected=item.index in graded.picks,
+                    correct=item.index in graded.question.correct_positions,
+                )
         del q
 
     def action_pick(self, index: int) -> None:
@@ -153,13 +163,19 @@ class QuizScreen(Screen[None]):
         if q is None:
             return
         if len(self.picks) != q.n_correct:
-            need = "選択肢を1つ選んでください (1〜9 キー)。" if q.n_correct == 1 else "選択肢を2つ選んでください。"
+            need = (
+                "選択肢を1つ選んでください (1〜9 キー)。"
+                if q.n_correct == 1
+                else "選択肢を2つ選んでください。"
+            )
             self.notify(need, severity="warning", timeout=3)
             return
         self.busy = True
         self.record(tuple(sorted(self.picks)))
 
-    @work(thread=True, exclusive=True, group="answer", exit_on_error=False, description="回答を保存")
+    @work(
+        thread=True, exclusive=True, group="answer", exit_on_error=False, description="回答を保存"
+    )
     def record(self, picks: tuple[int, ...]) -> None:
         # The attempt is committed before the learner sees the verdict: quitting or a crash
         # right after cannot lose it.

@@ -41,7 +41,9 @@ class ResultsScreen(Screen[None]):
         right = sum(r.correct for r in self.results)
         with VerticalScroll(id="results-body"):
             yield Static(f"結果: {n} 問中 {right} 問正解 ({percent(right, n)})", id="score")
-            table: DataTable[str] = DataTable(id="per-question", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str] = DataTable(
+                id="per-question", cursor_type="row", zebra_stripes=True
+            )
             table.add_columns("#", "判定", "あなた", "正解", "問題")
             for i, r in enumerate(self.results, start=1):
                 table.add_row(
