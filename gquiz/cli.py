@@ -24,6 +24,10 @@ class _Ctx:
 
         return Settings.resolve(self.db, self.learner)
 
+    def bank_and_learner(self):
+        bank = self.bank()
+        return bank, bank.learner_id(self.settings().learner)
+
     def bank(self, build: bool = True):
         """Open the bank, building it first when the content changed (with a clear error if invalid)."""
         from gquiz.bank.build import BuildError
@@ -209,10 +213,10 @@ def quiz(
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:
     """Attempts and accuracy per section and per topic."""
-    from gquiz.study.stats import basic_stats
+    from gquiz.study.stats import learner_stats
 
     b = obj.bank()
-    data = basic_stats(b, b.learner_id(obj.settings().learner))
+    data = learner_stats(b, b.learner_id(obj.settings().learner))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -221,13 +225,155 @@ def stats(obj: _Ctx, as_json: bool) -> None:
         click.echo(f"{m['id']:>4} {m['title']}  {m['attempts']} 回答  正答率 {acc}")
 
 
+def _plain_session(obj: _Ctx, questions, mode: str) -> None:
+    """Run a list of questions in line mode, recording attempts under `mode`."""
+    from gquiz.plain import run_plain_quiz
+    from gquiz.study.quiz import QuizSession
+
+    b, learner_id = obj.bank_and_learner()
+    session = QuizSession(b, learner_id, questions, mode=mode)
+
+    def out(text: str) -> None:
+        click.echo(text, nl=not text.endswith("> "))
+
+    try:
+        run_plain_quiz(session, sys.stdin, out)
+    except KeyboardInterrupt:
+        click.echo(f"\n中断しました。{session.index} 問の回答を保存しました。", err=True)
+        sys.exit(130)
+
+
+@main.command()
+@click.argument("family", required=False)
+@click.option("--weak", "mode", flag_value="weak", help="弱点克服: due reviews, weakest topics, generated problems.")
+@click.option("--wrong", "mode", flag_value="wrong", help="Questions whose last answer was wrong.")
+@click.option("--new", "mode", flag_value="new", help="Questions never answered.")
+@click.option("--flagged", "mode", flag_value="flagged", help="Flagged questions.")
+@click.option("--count", type=click.IntRange(min=1), default=None, help="Number of items (default 20, or 5 for a family).")
+@click.option("--difficulty", type=click.IntRange(1, 3), default=2, show_default=True, help="Difficulty of a family's problems.")
+@click.option("--seed", type=int, help="Seed: the same seed gives the same problems.")
+@click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
+@pass_ctx
+def drill(
+    obj: _Ctx, family: str | None, mode: str | None, count: int | None, difficulty: int, seed: int | None, plain: bool
+) -> None:
+    """Drills: a 計算ドリル FAMILY (generated problems), or --weak / --wrong / --new / --flagged."""
+    if family and mode:
+        raise click.UsageError("FAMILY と --weak などは同時に指定できません。")
+    if family:
+        _family_drill(obj, family, difficulty, seed, count or 5, plain)
+        return
+    mode = mode or "weak"
+    count = count or 20
+    if not plain:
+        from gquiz.tui.app import run_tui
+
+        run_tui(obj.settings(), start=("drill", {"mode": mode, "count": count, "seed": seed}))
+        return
+    from gquiz.study.drill import select_drill
+
+    b, learner_id = obj.bank_and_learner()
+    questions = select_drill(b, learner_id, mode, count, seed)
+    if not questions:
+        click.echo("該当する問題がありません。")
+        return
+    _plain_session(obj, questions, "drill")
+
+
+def _family_drill(obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool) -> None:
+    try:
+        from gquiz.problems import load_families
+        from gquiz.problems.plain import run_plain_drill
+    except ImportError:
+        click.echo("計算ドリルはまだ利用できません。", err=True)
+        sys.exit(2)
+    b, learner_id = obj.bank_and_learner()
+    families = load_families(b.sources.problems)
+    if family not in families:
+        click.echo(f"計算ドリル {family} はありません。候補: {', '.join(sorted(families))}", err=True)
+        sys.exit(2)
+    if not plain:
+        from gquiz.tui.app import run_tui
+
+        run_tui(obj.settings(), start=("family", {"family": family}))
+        return
+
+    def out(text: str) -> None:
+        click.echo(text, nl=not text.endswith("> "))
+
+    run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, out)
+
+
+@main.command()
+@click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
+@click.option("--count", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many items.")
+@pass_ctx
+def review(obj: _Ctx, plain: bool, count: int) -> None:
+    """Work through the reviews due today (FSRS)."""
+    if not plain:
+        from gquiz.tui.app import run_tui
+
+        run_tui(obj.settings(), start=("review", {"count": count}))
+        return
+    from gquiz.study.reviews import due_items
+
+    b, learner_id = obj.bank_and_learner()
+    items = due_items(b, learner_id)[:count]
+    if not items:
+        click.echo("今日の復習はありません。")
+        return
+    click.echo(f"今日の復習: {len(items)} 問")
+    _plain_session(obj, items, "review")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True, help="Number of questions.")
+@click.option("--minutes", type=click.IntRange(min=1), default=100, show_default=True, help="Time limit.")
+@click.option("--seed", type=int, help="Seed: the same seed gives the same exam.")
+@click.option("--pace", is_flag=True, help="Pace drill preset: 20 questions in 14 minutes.")
+@click.pass_context
+def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool) -> None:
+    """Timed practice exam in the TUI (real format: 145 questions, 100 minutes)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if pace:
+        n, minutes = 20, 14
+    from gquiz.tui.app import run_tui
+
+    run_tui(ctx.obj.settings(), start=("exam", {"n": n, "minutes": minutes, "seed": seed}))
+
+
+@exam.command("export")
+@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+@pass_ctx
+def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
+    """Write a printable exam with a separate answer key and explanations."""
+    from pathlib import Path
+
+    from gquiz.study.export import exam_data, render
+
+    data = exam_data(obj.bank(), n, seed)
+    Path(out_path).write_text(render(data, fmt), encoding="utf-8")
+    click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
+
+
 def _register_optional() -> None:
     # Commands written in their own modules; registered here so `gquiz --help` lists them.
     try:
         from gquiz.solve_cmd import solve
     except ImportError:  # the engine is optional while it is being written
-        return
-    main.add_command(solve)
+        pass
+    else:
+        main.add_command(solve)
+    try:
+        from gquiz.labs.cli import lab
+    except ImportError:
+        pass
+    else:
+        main.add_command(lab)
 
 
 _register_optional()

@@ -8,9 +8,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from gquiz.bank.repo import AttemptRecord, Bank, QuestionView
+from gquiz.bank.models import utcnow
+from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,11 @@ class QuizSession:
     questions: list[QuestionView]
     mode: str = "quiz"
     clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = utcnow
     results: list[Graded] = field(default_factory=list)
     _shown_at: float | None = None
+    _usual_ms: float | None = None
+    _usual_loaded: bool = False
 
     @property
     def index(self) -> int:
@@ -52,6 +58,12 @@ class QuizSession:
     def n_correct(self) -> int:
         return sum(r.correct for r in self.results)
 
+    def _usual(self) -> float | None:
+        if not self._usual_loaded:
+            self._usual_ms = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
+            self._usual_loaded = True
+        return self._usual_ms
+
     def shown(self) -> None:
         """Start the clock for the current question."""
         self._shown_at = self.clock()
@@ -64,18 +76,55 @@ class QuizSession:
         started = self._shown_at if self._shown_at is not None else self.clock()
         elapsed = int((self.clock() - started) * 1000)
         graded = Graded(question, tuple(sorted(picks)), is_correct(question, picks), elapsed)
-        self.bank.record_attempt(
+        record_answer(
+            self.bank,
             self.learner_id,
-            AttemptRecord(
-                item_id=question.id,
-                section_id=question.section_id,
-                topic_slug=question.topic_slug,
-                correct=graded.correct,
-                answer=format_choice_answer(graded.picks),
-                elapsed_ms=elapsed,
-                mode=self.mode,
-            ),
+            question,
+            correct=graded.correct,
+            answer=format_choice_answer(graded.picks),
+            elapsed_ms=elapsed,
+            mode=self.mode,
+            at=self.now(),
+            usual_ms=self._usual(),
         )
         self.results.append(graded)
         self._shown_at = None
         return graded
+
+
+def record_answer(
+    bank: Bank,
+    learner_id: int,
+    question: QuestionView,
+    *,
+    correct: bool,
+    answer: str,
+    elapsed_ms: int | None,
+    mode: str,
+    at: datetime,
+    usual_ms: float | None,
+    score: float | None = None,
+    exam_id: int | None = None,
+) -> None:
+    """Commit an attempt and move the item's FSRS card in the same transaction."""
+    previous = bank.card(learner_id, question.kind, question.item_id)
+    update = schedule(
+        previous.card if previous and previous.card else None, rating_for(correct, elapsed_ms, usual_ms), at
+    )
+    bank.record_attempt(
+        learner_id,
+        AttemptRecord(
+            item_id=question.item_id,
+            item_kind=question.kind,
+            section_id=question.section_id,
+            topic_slug=question.topic_slug or None,
+            correct=correct,
+            answer=answer,
+            score=score,
+            elapsed_ms=elapsed_ms,
+            mode=mode,
+            exam_id=exam_id,
+            at=at,
+        ),
+        CardState(update.card, update.due),
+    )

@@ -1,59 +1,124 @@
-"""Attempts and accuracy per section and per topic (the study-engine layer extends this)."""
+"""The learner's progress: attempts, accuracy, mastery with its range, due reviews, weakest topics.
+
+`gquiz stats --json`, the home screen and the stats screen all read this one structure.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
 
+from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank
+from gquiz.study.mastery import MasteryAccumulator, recency_weight
+
+WEAKEST = 5
+DUE_DAYS = 14
 
 
-def _acc(correct: int, attempts: int) -> float | None:
-    return round(correct / attempts, 4) if attempts else None
+def _day_start(day: str) -> datetime:
+    return datetime.fromisoformat(day[:10]) + timedelta(hours=12)
 
 
-def basic_stats(bank: Bank, learner_id: int) -> dict[str, Any]:
-    """Per 大項目, per 中項目 and per topic: questions, attempts, correct, accuracy."""
-    majors = bank.overview(learner_id)
-    out: dict[str, Any] = {"majors": [], "sections": [], "topics": []}
+def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    majors = bank.overview(None)
+    topics: dict[str, MasteryAccumulator] = defaultdict(MasteryAccumulator)
+    sections: dict[str, MasteryAccumulator] = defaultdict(MasteryAccumulator)
+    families: dict[str, MasteryAccumulator] = defaultdict(MasteryAccumulator)
+    by_day: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    weight_cache: dict[str, float] = {}
+    for kind, section_id, topic_slug, day, n, correct in bank.attempt_summary(learner_id):
+        w = weight_cache.get(day)
+        if w is None:
+            w = weight_cache[day] = recency_weight(_day_start(day), now)
+        parts = []
+        if kind == "question" and topic_slug:
+            parts.append(topics[topic_slug])
+        parts.append(sections[section_id])
+        if kind == "family" and topic_slug:
+            parts.append(families[topic_slug])
+        for acc in parts:
+            acc.attempts += n
+            acc.correct += correct
+            acc.wn += w * n
+            acc.wc += w * correct
+        by_day[day[:10]][0] += n
+        by_day[day[:10]][1] += correct
+
+    # Review cards: due now, and due per day for the next two weeks.
+    qindex = bank.question_index()
+    family_sections = {f["id"]: f["section"] for f in bank.families()}
+    due_topic: dict[str, int] = defaultdict(int)
+    due_section: dict[str, int] = defaultdict(int)
+    today = now.date()
+    due_by_day = {today + timedelta(days=i): 0 for i in range(DUE_DAYS)}
+    due_now = 0
+    for kind, item_id, due, _flagged, reviewed in bank.cards(learner_id):
+        if not reviewed:
+            continue
+        if due <= now:
+            due_now += 1
+            if kind == "question" and item_id in qindex:
+                topic_slug, section_id = qindex[item_id]
+                due_topic[topic_slug] += 1
+                due_section[section_id] += 1
+            elif kind == "family" and item_id in family_sections:
+                due_section[family_sections[item_id]] += 1
+        day = max(due.date(), today)
+        if day in due_by_day:
+            due_by_day[day] += 1
+
+    out: dict[str, Any] = {"generated_at": now.isoformat(timespec="seconds"), "majors": [], "sections": [], "topics": []}
+    total = MasteryAccumulator()
     for m in majors:
-        out["majors"].append(
-            {
-                "id": m.id,
-                "title": m.title,
-                "questions": m.n_questions,
-                "attempts": m.attempts,
-                "correct": m.correct,
-                "accuracy": _acc(m.correct, m.attempts),
-            }
-        )
+        macc = MasteryAccumulator()
         for s in m.sections:
+            sacc = sections.get(s.id, MasteryAccumulator())
+            macc.merge(sacc)
             out["sections"].append(
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "questions": s.n_questions,
-                    "attempts": s.attempts,
-                    "correct": s.correct,
-                    "accuracy": _acc(s.correct, s.attempts),
-                }
+                {"id": s.id, "title": s.title, "questions": s.n_questions, "due": due_section.get(s.id, 0), **sacc.result().to_json()}
             )
             for t in s.topics:
+                tacc = topics.get(t.slug, MasteryAccumulator())
                 out["topics"].append(
                     {
                         "slug": t.slug,
                         "section": s.id,
                         "title": t.title,
                         "questions": t.n_questions,
-                        "attempts": t.attempts,
-                        "correct": t.correct,
-                        "accuracy": _acc(t.correct, t.attempts),
+                        "due": due_topic.get(t.slug, 0),
+                        **tacc.result().to_json(),
                     }
                 )
-    total_attempts = sum(m["attempts"] for m in out["majors"])
-    total_correct = sum(m["correct"] for m in out["majors"])
-    out["total"] = {
-        "attempts": total_attempts,
-        "correct": total_correct,
-        "accuracy": _acc(total_correct, total_attempts),
-    }
+        total.merge(macc)
+        out["majors"].append(
+            {
+                "id": m.id,
+                "title": m.title,
+                "questions": m.n_questions,
+                "due": sum(due_section.get(s.id, 0) for s in m.sections),
+                **macc.result().to_json(),
+            }
+        )
+    out["families"] = [{"id": fid, "section": family_sections.get(fid), **acc.result().to_json()} for fid, acc in sorted(families.items())]
+    out["total"] = {"due": due_now, **total.result().to_json()}
+    attempted = [t for t in out["topics"] if t["attempts"]]
+    attempted.sort(key=lambda t: (t["mastery"], t["mastery_high"], -t["attempts"]))
+    out["weakest_topics"] = [
+        {k: t[k] for k in ("slug", "section", "title", "attempts", "accuracy", "mastery", "mastery_low", "mastery_high")}
+        for t in attempted[:WEAKEST]
+        if t["level"] != "定着"
+    ]
+    out["accuracy_by_day"] = [
+        {"day": d, "attempts": n, "correct": c, "accuracy": round(c / n, 4)} for d, (n, c) in sorted(by_day.items())
+    ]
+    out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
     return out
+
+
+def weakest_topic_slugs(stats: dict[str, Any]) -> list[str]:
+    return [t["slug"] for t in stats["weakest_topics"]]
+
+

@@ -1,0 +1,127 @@
+"""Printable practice exams: the questions, then a separate answer key with explanations.
+
+The same seed assembles the same exam (see exam.assemble). HTML is produced by markdown-it
+with raw HTML disabled, so anything in the bank that looks like a tag is escaped, and every
+other piece of text is passed through html.escape.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from gquiz.bank.repo import Bank, QuestionView
+from gquiz.study.answers import format_choice_answer
+from gquiz.study.exam import assemble, item_views
+
+FORMATS = ("md", "html", "json")
+
+
+def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
+    items = assemble(bank, n, seed)
+    questions = item_views(bank, items)
+    titles = {s.id: f"{s.id} {s.title}" for m in bank.overview() for s in m.sections}
+    return {
+        "seed": seed,
+        "n_questions": len(questions),
+        "questions": [
+            {
+                "number": i,
+                "id": q.id,
+                "kind": q.kind,
+                "section": q.section_id,
+                "section_title": titles.get(q.section_id, q.section_id),
+                "stem": q.stem,
+                "choices": [c.text for c in q.choices],
+                "choose": q.n_correct,
+                "answer": [p + 1 for p in sorted(q.correct_positions)],
+                "explanation": q.explanation,
+            }
+            for i, q in enumerate(questions, start=1)
+        ],
+    }
+
+
+def _choose_note(q: dict[str, Any]) -> str:
+    return f" ({q['choose']}つ選ぶ)" if q["choose"] > 1 else ""
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    out = [f"# G検定 模擬試験 ({data['n_questions']} 問, seed {data['seed']})", ""]
+    for q in data["questions"]:
+        out += [f"## 問{q['number']}{_choose_note(q)}", "", q["stem"], ""]
+        out += [f"{i}. {c}" for i, c in enumerate(q["choices"], start=1)]
+        out.append("")
+    out += ["---", "", "# 解答と解説", ""]
+    for q in data["questions"]:
+        out += [
+            f"## 問{q['number']}: 正解 {','.join(map(str, q['answer']))}",
+            "",
+            f"({q['section_title']} / {q['id']})",
+            "",
+            q["explanation"],
+            "",
+        ]
+    return "\n".join(out)
+
+
+_CSS = """
+body { font-family: "Noto Sans CJK JP", "Hiragino Sans", sans-serif; max-width: 48em; margin: 2em auto; line-height: 1.7; }
+section.question { break-inside: avoid; margin-bottom: 1.5em; }
+ol.choices li { margin: 0.2em 0; }
+.key { break-before: page; }
+code, pre { background: #f4f4f4; }
+table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: 0.2em 0.5em; }
+"""
+
+
+def to_html(data: dict[str, Any]) -> str:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+    def block(text: str) -> str:
+        return md.render(text)
+
+    def inline(text: str) -> str:
+        return md.renderInline(text)
+
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="ja"><head><meta charset="utf-8">',
+        f"<title>G検定 模擬試験 (seed {esc(str(data['seed']))})</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>G検定 模擬試験 ({data['n_questions']} 問)</h1>",
+    ]
+    for q in data["questions"]:
+        parts.append(f'<section class="question" id="q{q["number"]}">')
+        parts.append(f"<h2>問{q['number']}{esc(_choose_note(q))}</h2>")
+        parts.append(block(q["stem"]))
+        parts.append('<ol class="choices">')
+        parts.extend(f"<li>{inline(c)}</li>" for c in q["choices"])
+        parts.append("</ol></section>")
+    parts.append('<div class="key"><h1>解答と解説</h1>')
+    for q in data["questions"]:
+        parts.append(f'<section class="answer" id="a{q["number"]}">')
+        parts.append(f"<h2>問{q['number']}: 正解 {esc(','.join(map(str, q['answer'])))}</h2>")
+        parts.append(f"<p>{esc(q['section_title'])} / {esc(q['id'])}</p>")
+        parts.append(block(q["explanation"]))
+        parts.append("</section>")
+    parts.append("</div></body></html>")
+    return "\n".join(parts)
+
+
+def render(data: dict[str, Any], fmt: str) -> str:
+    if fmt == "md":
+        return to_markdown(data)
+    if fmt == "html":
+        return to_html(data)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1)
+    raise ValueError(f"unknown format: {fmt}")
+
+
+def answer_key(questions: list[QuestionView]) -> list[str]:
+    return [format_choice_answer(q.correct_positions) for q in questions]

@@ -1,0 +1,113 @@
+"""Mastery estimates: recency-weighted, and honest about how little a few answers prove.
+
+Each attempt counts with weight `0.5 ** (age / HALF_LIFE_DAYS)`, so what the learner did last
+week matters more than what they did two months ago. The estimate is the mean of a Beta
+posterior with a uniform prior (Laplace's rule: `(s + 1) / (n + 2)` on weighted counts), and
+the range is a 90 % Wilson score interval on the weighted count — two right answers give
+about 0.42–1.0, not "100 %". A topic is *mastered* only when the lower end of its range
+clears MASTERED_LOWER.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+HALF_LIFE_DAYS = 30.0
+Z90 = 1.6448536269514722
+MASTERED_LOWER = 0.8
+
+
+@dataclass(frozen=True)
+class Mastery:
+    attempts: int
+    correct: int
+    weighted_n: float
+    weighted_correct: float
+    estimate: float
+    low: float
+    high: float
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+    @property
+    def mastered(self) -> bool:
+        return self.low >= MASTERED_LOWER
+
+    @property
+    def level(self) -> str:
+        """A word for the learner: 未学習 / 要復習 / 学習中 / 定着."""
+        if not self.attempts:
+            return "未学習"
+        if self.mastered:
+            return "定着"
+        if self.high < 0.6:
+            return "要復習"
+        return "学習中"
+
+    def to_json(self) -> dict[str, float | int | str | None]:
+        return {
+            "attempts": self.attempts,
+            "correct": self.correct,
+            "accuracy": None if self.accuracy is None else round(self.accuracy, 4),
+            "mastery": round(self.estimate, 4),
+            "mastery_low": round(self.low, 4),
+            "mastery_high": round(self.high, 4),
+            "level": self.level,
+        }
+
+
+def wilson(successes: float, n: float, z: float = Z90) -> tuple[float, float]:
+    """Wilson score interval; (0, 1) when there is no evidence at all."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def recency_weight(at: datetime, now: datetime) -> float:
+    age_days = max(0.0, (now - at).total_seconds() / 86400)
+    return 0.5 ** (age_days / HALF_LIFE_DAYS)
+
+
+class MasteryAccumulator:
+    """Fold attempts one by one (cheap enough for 100,000 of them)."""
+
+    __slots__ = ("attempts", "correct", "wn", "wc")
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.correct = 0
+        self.wn = 0.0
+        self.wc = 0.0
+
+    def add(self, correct: bool, weight: float) -> None:
+        self.attempts += 1
+        self.correct += int(correct)
+        self.wn += weight
+        self.wc += weight * correct
+
+    def merge(self, other: MasteryAccumulator) -> None:
+        self.attempts += other.attempts
+        self.correct += other.correct
+        self.wn += other.wn
+        self.wc += other.wc
+
+    def result(self) -> Mastery:
+        low, high = wilson(self.wc, self.wn)
+        estimate = (self.wc + 1) / (self.wn + 2)
+        return Mastery(self.attempts, self.correct, self.wn, self.wc, estimate, low, high)
+
+
+def mastery_of(attempts: Iterable[tuple[bool, datetime]], now: datetime) -> Mastery:
+    acc = MasteryAccumulator()
+    for correct, at in attempts:
+        acc.add(correct, recency_weight(at, now))
+    return acc.result()

@@ -1,0 +1,63 @@
+"""Spaced repetition with FSRS (the `fsrs` package, the scheduler Anki uses).
+
+Every question and every drill family has a card per learner. The rating comes from the
+answer: wrong → Again; right → Good, or Hard when it took much longer than the learner
+usually needs (HARD_FACTOR × their median time on right answers). Fuzzing is off so the same
+history always gives the same schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+HARD_FACTOR = 2.0
+MIN_TIMES_FOR_USUAL = 5
+
+
+@dataclass(frozen=True)
+class CardUpdate:
+    card: dict[str, Any]
+    due: datetime  # naive UTC, as stored
+    rating: str
+
+
+@lru_cache(maxsize=1)
+def _scheduler():  # -> fsrs.Scheduler
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=False)
+
+
+def rating_for(correct: bool, elapsed_ms: int | None, usual_ms: float | None) -> str:
+    """Again / Hard / Good from the answer and the time it took."""
+    if not correct:
+        return "again"
+    if elapsed_ms is not None and usual_ms and elapsed_ms > HARD_FACTOR * usual_ms:
+        return "hard"
+    return "good"
+
+
+def usual_time_ms(times: list[int]) -> float | None:
+    """Median time of the learner's right answers; None until there are enough of them."""
+    if len(times) < MIN_TIMES_FOR_USUAL:
+        return None
+    ordered = sorted(times)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def schedule(card: dict[str, Any] | None, rating: str, at: datetime, card_id: int = 1) -> CardUpdate:
+    """Apply one review to a stored card (None for a new one) and return the new state."""
+    from fsrs import Card, Rating
+
+    current = Card.from_dict(card) if card else Card(card_id=card_id, due=_aware(at))
+    updated, _log = _scheduler().review_card(current, Rating[rating.capitalize()], _aware(at))
+    due = updated.due.astimezone(timezone.utc).replace(tzinfo=None)
+    return CardUpdate(updated.to_dict(), due, rating)
