@@ -76,14 +76,14 @@ async def test_home_note_quiz_results(settings: Settings) -> None:
         assert isinstance(results, ResultsScreen)
         assert "1 問中 0 問正解" in static_text(results.query_one("#score", Static))
         assert "S5.2" in static_text(results.query_one("#per-section", Static))
-        # Back home: the accuracy now shows in the tree.
+        # Back home: the mastery range (one wrong answer: 0-73 %, not a bare 0 %) shows in the tree.
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "0%" in str(app.screen.query_one("#syllabus", Tree).root.children[4].label)
+        assert "1問 0-73%" in str(app.screen.query_one("#syllabus", Tree).root.children[4].label)
 
 
 async def test_choose_two_and_leaving_keeps_answers(settings: Settings) -> None:

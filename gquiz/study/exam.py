@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,8 +133,8 @@ class ExamResult:
     per_major: dict[str, tuple[int, int]]
     wrong: list[tuple[int, QuestionView, tuple[int, ...]]]
     times_ms: list[int]
-    mastery_before: dict[str, float]
-    mastery_after: dict[str, float]
+    mastery_before: dict[str, float | None]  # None: nothing answered before this exam
+    mastery_after: dict[str, float | None]
 
 
 @dataclass
@@ -152,6 +153,8 @@ class ExamSession:
     times_ms: dict[int, int] = field(default_factory=dict)
     current: int = 0
     submitted: bool = False
+    # The TUI saves from worker threads while the learner keeps answering.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
@@ -209,22 +212,31 @@ class ExamSession:
     def total(self) -> int:
         return len(self.questions)
 
-    def answer(self, pos: int, picks: list[int]) -> None:
-        if picks:
-            self.answers[pos] = sorted(picks)
-        else:
-            self.answers.pop(pos, None)
-        self.save()
+    def answer(self, pos: int, picks: list[int], save: bool = True) -> None:
+        with self.lock:
+            if picks:
+                self.answers[pos] = sorted(picks)
+            else:
+                self.answers.pop(pos, None)
+        if save:
+            self.save()
 
-    def toggle_flag(self, pos: int) -> bool:
-        self.flags.symmetric_difference_update({pos})
-        self.save()
-        return pos in self.flags
+    def toggle_flag(self, pos: int, save: bool = True) -> bool:
+        with self.lock:
+            self.flags.symmetric_difference_update({pos})
+            flagged = pos in self.flags
+        if save:
+            self.save()
+        return flagged
 
     def spend(self, pos: int, ms: int) -> None:
         """Account time spent on a question (and on the clock)."""
-        self.times_ms[pos] = self.times_ms.get(pos, 0) + ms
-        self.remaining_s = max(0.0, self.remaining_s - ms / 1000)
+        with self.lock:
+            self.times_ms[pos] = self.times_ms.get(pos, 0) + ms
+            self.remaining_s = max(0.0, self.remaining_s - ms / 1000)
+
+    def unanswered(self) -> list[int]:
+        return [i for i in range(self.total) if i not in self.answers]
 
     def pace(self) -> float | None:
         """Average seconds per answered question so far (vs BUDGET_S)."""
@@ -241,13 +253,15 @@ class ExamSession:
         }
 
     def save(self) -> None:
-        with self.bank.sessions() as session:
-            exam = session.get(Exam, self.exam_id)
-            if exam is None:
-                return
-            exam.state = self._state()
-            exam.remaining_s = self.remaining_s
-            session.commit()
+        """Write the current state (whatever it is when this runs, so the newest always wins)."""
+        with self.lock:
+            with self.bank.sessions() as session:
+                exam = session.get(Exam, self.exam_id)
+                if exam is None:
+                    return
+                exam.state = self._state()
+                exam.remaining_s = self.remaining_s
+                session.commit()
 
     # -- submission -----------------------------------------------------------------------------
     def submit(self, now: datetime | None = None) -> ExamResult:
@@ -255,7 +269,7 @@ class ExamSession:
         from gquiz.study.stats import learner_stats
 
         now = now or utcnow()
-        before = {m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]}
+        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in learner_stats(self.bank, self.learner_id, now)["majors"]}
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
         per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         wrong: list[tuple[int, QuestionView, tuple[int, ...]]] = []

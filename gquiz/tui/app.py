@@ -65,10 +65,76 @@ class GQuizApp(App[None]):
         if message.built:
             self.notify("コンテンツから問題バンクを構築しました。", timeout=3)
         self._forward(BankReady(message.bank, message.learner_id, message.built))
-        if self.start and self.start[0] == "quiz":
-            filters = {k: v for k, v in self.start[1].items() if v is not None}
+        if self.start:
+            kind, args = self.start
             self.start = None
-            self.post_message(StartQuiz(filters, "問題演習"))
+            self.open_start(kind, {k: v for k, v in args.items() if v is not None})
+        else:
+            self.offer_resume()
+
+    def open_start(self, kind: str, args: dict[str, Any]) -> None:
+        """Open the screen a CLI command asked for (gquiz quiz / drill / review / exam / lab)."""
+        from gquiz.study.drill import MODES
+
+        if kind == "quiz":
+            self.post_message(StartQuiz(args, "問題演習"))
+        elif kind == "drill":
+            mode = args.get("mode", "weak")
+            self.post_message(StartQuiz({"drill": mode, **{k: v for k, v in args.items() if k != "mode"}}, MODES[mode]))
+        elif kind == "review":
+            self.post_message(StartQuiz({"review": True, **args}, "今日の復習"))
+        elif kind == "exam":
+            self.action_exam(args)
+        elif kind == "family":
+            self.push_optional("gquiz.tui.screens.drill", "DrillScreen", args.get("family"))
+        elif kind == "lab":
+            self.push_optional("gquiz.tui.screens.labs", "LabsScreen", args.get("name"))
+
+    def push_optional(self, module: str, name: str, *args: Any) -> None:
+        """Push a screen from a module that may not be there in every build."""
+        import importlib
+
+        try:
+            screen_cls = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            self.notify("この機能はまだ使えません。", severity="warning")
+            return
+        try:
+            self.push_screen(screen_cls(*[a for a in args if a is not None]))
+        except TypeError:
+            self.push_screen(screen_cls())
+
+    def action_exam(self, args: dict[str, Any] | None = None) -> None:
+        from gquiz.tui.screens.exam import ExamSetupScreen
+
+        if self.bank is None or self.learner_id is None:
+            self.notify("問題バンクを準備中です。", severity="warning")
+            return
+        self.push_screen(ExamSetupScreen(args or {}))
+
+    @work(thread=True, exclusive=True, group="resume", exit_on_error=False, description="中断した模擬試験を探す")
+    def offer_resume(self) -> None:
+        from gquiz.study.exam import ExamSession
+
+        assert self.bank is not None and self.learner_id is not None
+        session = ExamSession.unfinished(self.bank, self.learner_id)
+        if session is not None:
+            self.call_from_thread(self._ask_resume, session)
+
+    def _ask_resume(self, session: Any) -> None:
+        from gquiz.tui.screens.exam import ExamScreen, ResumeDialog
+
+        def answer(resume: bool | None) -> None:
+            if resume:
+                self.push_screen(ExamScreen(session))
+            elif resume is False:
+                self.discard_exam(session)
+
+        self.push_screen(ResumeDialog(session), answer)
+
+    @work(thread=True, group="resume", exit_on_error=False, description="模擬試験を破棄")
+    def discard_exam(self, session: Any) -> None:
+        session.discard()
 
     def on_bank_progress(self, message: BankProgress) -> None:
         self._forward(BankProgress(message.done, message.total, message.what))

@@ -39,6 +39,8 @@ class BankFailed(Message, bubble=False):
 @dataclass
 class OverviewLoaded(Message, bubble=False):
     majors: list[MajorView]
+    stats: dict[str, Any]
+    """learner_stats(): mastery with its range and due reviews per major/section/topic."""
 
 
 @dataclass

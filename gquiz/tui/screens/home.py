@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, Tree
 
-from gquiz.tui.format import accuracy_label, percent
+from gquiz.tui.format import percent
 from gquiz.tui.messages import BankFailed, BankProgress, BankReady, OverviewLoaded, StartQuiz
 
 if TYPE_CHECKING:
@@ -32,13 +32,28 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "note", "ノート"),
         Binding("s", "quiz", "出題"),
-        Binding("m", "mixed", "ランダム10問"),
+        Binding("w", "drill('weak')", "弱点克服"),
+        Binding("r", "review", "復習"),
+        Binding("e", "app.exam", "模擬試験"),
+        Binding("t", "stats", "成績"),
+        Binding("d", "family_drill", "計算ドリル"),
+        Binding("c", "calculator", "電卓", show=False),
+        Binding("l", "labs", "ラボ", show=False),
+        Binding("m", "mixed", "ランダム10問", show=False),
+        Binding("x", "drill('wrong')", "間違えた問題", show=False),
+        Binding("u", "drill('new')", "未回答", show=False),
+        Binding("g", "drill('flagged')", "フラグ付き", show=False),
         Binding("q", "app.quit", "終了"),
     ]
+    MODES_HELP = (
+        "w 弱点克服 r 復習{due} e 模擬試験 t 成績 d 計算ドリル c 電卓 l ラボ\n"
+        "s 出題 n ノート m ランダム10問 x 間違えた問題 u 未回答 g フラグ付き"
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.majors: list[MajorView] = []
+        self.stats: dict[str, Any] = {}
         self.selected: NodeRef | None = None
 
     def compose(self) -> ComposeResult:
@@ -46,6 +61,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="loading"):
             yield Label("問題バンクを準備しています...", id="loading-label")
             yield ProgressBar(id="loading-bar", show_eta=False)
+        yield Static(self.MODES_HELP.format(due=""), id="modes")
         with Horizontal(id="home-body"):
             tree: Tree[NodeRef] = Tree("G検定 シラバス", id="syllabus")
             tree.show_root = False
@@ -57,6 +73,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#home-body").display = False
+        self.query_one("#modes").display = False
         if getattr(self.app, "bank", None) is not None:
             self._show_ready()
 
@@ -83,6 +100,7 @@ class HomeScreen(Screen[None]):
     def _show_ready(self) -> None:
         self.query_one("#loading").display = False
         self.query_one("#home-body").display = True
+        self.query_one("#modes").display = True
         self.load_overview()
 
     def on_screen_resume(self) -> None:
@@ -97,20 +115,28 @@ class HomeScreen(Screen[None]):
         description="一覧を読み込む",
     )
     def load_overview(self) -> None:
+        from gquiz.study.stats import learner_stats
+
         app = self.app
         majors = app.bank.overview(app.learner_id)  # type: ignore[attr-defined]
-        self.post_message(OverviewLoaded(majors))
+        stats = learner_stats(app.bank, app.learner_id)  # type: ignore[attr-defined]
+        self.post_message(OverviewLoaded(majors, stats))
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.majors = message.majors
+        self.stats = {
+            **{("major", m["id"]): m for m in message.stats["majors"]},
+            **{("section", x["id"]): x for x in message.stats["sections"]},
+            **{("topic", t["slug"]): t for t in message.stats["topics"]},
+        }
+        due = message.stats["total"]["due"]
+        self.query_one("#modes", Static).update(self.MODES_HELP.format(due=f" ({due})" if due else ""))
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}
         cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None
         tree.clear()
         for m in message.majors:
-            label = (
-                f"{m.major}. {m.title}  [dim]{m.n_questions}問 {percent(m.correct, m.attempts)}[/]"
-            )
+            label = f"{m.major}. {m.title}  [dim]{m.n_questions}問 {self._range(('major', m.id))}[/]"
             mnode = tree.root.add(label, NodeRef("major", m.id, m.title), expand=m.id in expanded)
             for s in m.sections:
                 slabel = f"{s.id} {s.title}  [dim]{s.n_questions}問[/]"
@@ -119,7 +145,8 @@ class HomeScreen(Screen[None]):
                 )
                 for t in s.topics:
                     snode.add_leaf(
-                        f"{t.title}  [dim]{t.n_questions}問[/]", NodeRef("topic", t.slug, t.title)
+                        f"{t.title}  [dim]{t.n_questions}問 {self._range(('topic', t.slug))}[/]",
+                        NodeRef("topic", t.slug, t.title),
                     )
         if cursor:
             for node in _walk(tree.root):
@@ -127,6 +154,8 @@ class HomeScreen(Screen[None]):
                     tree.move_cursor(node)
                     break
         tree.focus()
+        if self.selected is None and tree.cursor_node is not None:
+            self.selected = tree.cursor_node.data
         self._update_detail()
 
     # -- selection ---------------------------------------------------------------------------
@@ -139,6 +168,25 @@ class HomeScreen(Screen[None]):
     def _selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         if event.node.data and event.node.data.kind == "topic":
             self.action_note()
+
+    def _range(self, key: tuple[str, str]) -> str:
+        """`定着 45-80%` (the 90 % range of the mastery estimate), or `-` before any answer."""
+        st = self.stats.get(key)
+        if not st or not st["attempts"]:
+            return "-"
+        return f"{st['mastery_low'] * 100:.0f}-{st['mastery_high'] * 100:.0f}%"
+
+    def _mastery_lines(self, key: tuple[str, str]) -> list[str]:
+        st = self.stats.get(key)
+        if not st or not st["attempts"]:
+            return ["定着度: 未学習"]
+        lines = [
+            f"定着度: {st['mastery'] * 100:.0f}%  (90%の範囲 {st['mastery_low'] * 100:.0f}〜{st['mastery_high'] * 100:.0f}%)  {st['level']}",
+            f"回答 {st['attempts']} 回  正答率 {percent(st['correct'], st['attempts'])}",
+        ]
+        if st.get("due"):
+            lines.append(f"今日の復習: {st['due']} 問")
+        return lines
 
     def _find(self, ref: NodeRef) -> MajorView | SectionView | TopicView | None:
         for m in self.majors:
@@ -165,7 +213,7 @@ class HomeScreen(Screen[None]):
         if ref.kind == "major":
             title.update(f"大項目 {item.major}. {item.title}")  # type: ignore[union-attr]
             lines.append(f"{len(item.sections)} 中項目 / {item.n_questions} 問")  # type: ignore[union-attr]
-            lines.append(accuracy_label(item.correct, item.attempts))  # type: ignore[union-attr]
+            lines.extend(self._mastery_lines(("major", ref.key)))
             lines.append("")
             for s in item.sections:  # type: ignore[union-attr]
                 lines.append(
@@ -175,16 +223,18 @@ class HomeScreen(Screen[None]):
             lines.append("s: この大項目から出題")
         elif ref.kind == "section":
             title.update(f"中項目 {item.id} {item.title}")  # type: ignore[union-attr]
-            lines.append(f"{item.n_questions} 問  {accuracy_label(item.correct, item.attempts)}")  # type: ignore[union-attr]
+            lines.append(f"{item.n_questions} 問")  # type: ignore[union-attr]
+            lines.extend(self._mastery_lines(("section", ref.key)))
             lines.append("")
             for t in item.topics:  # type: ignore[union-attr]
-                lines.append(f"  {t.title}  {t.n_questions}問  {percent(t.correct, t.attempts)}")
+                lines.append(f"  {t.title}  {t.n_questions}問  {self._range(('topic', t.slug))}")
             lines.append("")
             lines.append("s: この中項目から出題")
         else:
             topic: TopicView = item  # type: ignore[assignment]
             title.update(topic.title)
-            lines.append(f"{topic.n_questions} 問  {accuracy_label(topic.correct, topic.attempts)}")
+            lines.append(f"{topic.n_questions} 問")
+            lines.extend(self._mastery_lines(("topic", ref.key)))
             if topic.keywords:
                 lines.append("")
                 lines.append("キーワード: " + "、".join(topic.keywords))
@@ -212,7 +262,35 @@ class HomeScreen(Screen[None]):
         self.post_message(StartQuiz({key: ref.key}, ref.title))
 
     def action_mixed(self) -> None:
-        self.post_message(StartQuiz({"count": 10}, "ランダム10問"))
+        import random
+
+        self.post_message(StartQuiz({"count": 10, "seed": random.randrange(10**9)}, "ランダム10問"))
+
+    def action_drill(self, mode: str) -> None:
+        from gquiz.study.drill import MODES
+
+        self.post_message(StartQuiz({"drill": mode, "count": 20}, MODES[mode]))
+
+    def action_review(self) -> None:
+        self.post_message(StartQuiz({"review": True, "count": 50}, "今日の復習"))
+
+    def action_stats(self) -> None:
+        from gquiz.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def action_family_drill(self) -> None:
+        family = None
+        if self.selected is not None and self.selected.kind == "topic":
+            item = self._find(self.selected)
+            family = item.drills[0] if item is not None and item.drills else None  # type: ignore[union-attr]
+        self.app.push_optional("gquiz.tui.screens.drill", "DrillScreen", family)  # type: ignore[attr-defined]
+
+    def action_calculator(self) -> None:
+        self.app.push_optional("gquiz.tui.screens.calculator", "CalculatorScreen")  # type: ignore[attr-defined]
+
+    def action_labs(self) -> None:
+        self.app.push_optional("gquiz.tui.screens.labs", "LabsScreen")  # type: ignore[attr-defined]
 
 
 def _walk(node):  # type: ignore[no-untyped-def]

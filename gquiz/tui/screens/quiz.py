@@ -37,11 +37,13 @@ class QuizScreen(Screen[None]):
     BINDINGS = [
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
         Binding("enter", "submit", "回答 / 次へ"),
+        Binding("f", "flag", "フラグ"),
         Binding("q,escape", "leave", "終了 (回答は保存済み)"),
     ]
 
     def __init__(self, bank: Bank, learner_id: int, filters: dict[str, Any], title: str) -> None:
         super().__init__()
+        self.mode = "drill" if "drill" in filters else "review" if "review" in filters else "quiz"
         self.bank = bank
         self.learner_id = learner_id
         self.filters = filters
@@ -72,7 +74,15 @@ class QuizScreen(Screen[None]):
         from gquiz.study.quiz import QuizSession
 
         f = self.filters
-        if "ids" in f:
+        if "drill" in f:
+            from gquiz.study.drill import select_drill
+
+            questions = select_drill(self.bank, self.learner_id, f["drill"], f.get("count") or 20, f.get("seed"))
+        elif "review" in f:
+            from gquiz.study.reviews import due_items
+
+            questions = due_items(self.bank, self.learner_id)[: f.get("count") or 50]
+        elif "ids" in f:
             questions = self.bank.questions(ids=f["ids"])
         else:
             questions = self.bank.pick_questions(
@@ -81,7 +91,7 @@ class QuizScreen(Screen[None]):
                 count=f.get("count"),
                 seed=f.get("seed"),
             )
-        self.post_message(QuizLoaded(QuizSession(self.bank, self.learner_id, questions)))
+        self.post_message(QuizLoaded(QuizSession(self.bank, self.learner_id, questions, mode=self.mode)))
 
     async def on_quiz_loaded(self, message: QuizLoaded) -> None:
         self.session = message.session
@@ -205,6 +215,23 @@ class QuizScreen(Screen[None]):
             + ("Enter: 結果へ" if session.finished else "Enter: 次の問題")
         )
         verdict.scroll_visible(animate=False)
+
+    def action_flag(self) -> None:
+        q = self.session.current if self.session else None
+        if self.answered is not None:
+            q = self.answered.question
+        if q is None:
+            return
+        self.flag(q.kind, q.item_id)
+
+    @work(thread=True, group="flag", exit_on_error=False, description="フラグを保存")
+    def flag(self, kind: str, item_id: str) -> None:
+        card = self.bank.card(self.learner_id, kind, item_id)
+        flagged = not (card.flagged if card else False)
+        self.bank.set_flag(self.learner_id, kind, item_id, flagged)
+        self.app.call_from_thread(
+            self.notify, "フラグを付けました (フラグ付きの問題ドリルで出題)" if flagged else "フラグを外しました", timeout=2
+        )
 
     def finish(self) -> None:
         from gquiz.tui.screens.results import ResultsScreen
