@@ -1,0 +1,115 @@
+"""A whole practice exam through the real screens: start, answer, flag, quit, resume, submit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from textual.widgets import DataTable, Static
+
+from gquiz.config import Settings
+from gquiz.tui.app import make_app
+from gquiz.tui.screens.exam import ExamResultsScreen, ExamScreen, ExamSetupScreen, ResumeDialog
+from gquiz.tui.screens.home import HomeScreen
+from tests.study_fixtures import write_content
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def exam_settings(tmp_path: Path) -> Settings:
+    content = write_content(tmp_path / "content")
+    shutil.copy(REPO / "content" / "exam-blueprint.md", content / "exam-blueprint.md")
+    return Settings(
+        db_url=f"sqlite:///{tmp_path / 'exam.sqlite3'}",
+        learner="tester",
+        content=content,
+        problems=tmp_path / "no-problems",
+    )
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#exam-status", Static).render())
+
+
+def db_rows(settings: Settings, sql: str) -> list[tuple]:
+    engine = create_engine(settings.db_url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql)).all()]
+    engine.dispose()
+    return rows
+
+
+async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
+    # 1. Start a 10-question, 14-minute exam; answer two, flag one, quit mid-exam.
+    app = make_app(exam_settings, start=("exam", {"n": 10, "minutes": 14, "seed": 4}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExamSetupScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "問 1/10" in status(app)
+        assert "残り 1" in status(app)  # 14:00 or 13:59
+        await pilot.press("1")  # choice 1 is always right in the fixture
+        await pilot.press("right", "2")  # a wrong answer on question 2
+        await pilot.press("f")
+        await pilot.press("right")
+        await settle(app, pilot)
+        assert "問 3/10" in status(app) and "回答済 2" in status(app) and "フラグ 1" in status(app)
+        screen.session.spend(2, 120_000)  # pretend two minutes went by on question 3
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+    (remaining,) = db_rows(exam_settings, "select remaining_s from exams")[0]
+    assert 14 * 60 - 130 < remaining <= 14 * 60 - 120
+    assert db_rows(exam_settings, "select count(*) from attempts") == [(0,)]  # nothing graded yet
+
+    # 2. Restart: gquiz offers to resume with the time that was left.
+    app = make_app(exam_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("y")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "問 3/10" in status(app) and "回答済 2" in status(app) and "フラグ 1" in status(app)
+        assert "残り 11:" in status(app) or "残り 12:0" in status(app)
+        # Change an answer before submitting, jump to question 2 and fix it.
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("2", "enter")
+        await settle(app, pilot)
+        assert "問 2/10" in status(app)
+        await pilot.press("1")
+        # Answer the rest right except the last, then submit.
+        for _ in range(7):
+            await pilot.press("right")
+            await settle(app, pilot)
+            await pilot.press("1")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        results = app.screen
+        assert isinstance(results, ExamResultsScreen)
+        score = str(results.query_one("#exam-score", Static).render())
+        assert "10 問中 9 問正解" in score
+        table = results.query_one("#exam-majors", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert sum(int(r[1].split("/")[1]) for r in rows) == 10
+        assert {r[0] for r in rows} <= {"S1", "S3", "S5", "S9", "S10"}
+    attempts = db_rows(exam_settings, "select mode, correct from attempts")
+    assert len(attempts) == 10 and {m for m, _c in attempts} == {"exam"}
+    assert sum(c for _m, c in attempts) == 9
+    assert db_rows(exam_settings, "select count(*) from exams where submitted_at is null") == [(0,)]

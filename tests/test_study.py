@@ -1,0 +1,243 @@
+"""The study engine: mastery, FSRS, weak-topic drills, exam blueprint, assembly and export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gquiz.bank.repo import AttemptRecord, Bank
+from gquiz.cli import main
+from gquiz.config import Settings
+from gquiz.study.exam import Blueprint, ExamSession, assemble, load_blueprint
+from gquiz.study.export import exam_data, render
+from gquiz.study.mastery import mastery_of, wilson
+from gquiz.study.review import rating_for, schedule, usual_time_ms
+from gquiz.study.stats import learner_stats
+from tests.study_fixtures import TOPICS, write_content
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 24, 12, 0, 0)
+
+
+@pytest.fixture
+def study_settings(tmp_path: Path) -> Settings:
+    content = write_content(tmp_path / "content")
+    shutil.copy(REPO / "content" / "exam-blueprint.md", content / "exam-blueprint.md")
+    return Settings(
+        db_url=f"sqlite:///{tmp_path / 'study.sqlite3'}",
+        learner="tester",
+        content=content,
+        problems=tmp_path / "no-problems",
+    )
+
+
+@pytest.fixture
+def study_bank(study_settings: Settings):
+    bank = study_settings.open_bank()
+    bank.build()
+    yield bank
+    bank.close()
+
+
+def env(settings: Settings) -> dict[str, str]:
+    return {
+        "GQUIZ_DB": settings.db_url,
+        "GQUIZ_CONTENT": str(settings.content),
+        "GQUIZ_PROBLEMS": str(settings.problems),
+        "GQUIZ_LEARNER": "tester",
+    }
+
+
+# -- mastery ----------------------------------------------------------------------------------
+def test_two_right_answers_are_not_mastery() -> None:
+    m = mastery_of([(True, NOW), (True, NOW)], NOW)
+    assert m.accuracy == 1.0
+    assert m.low < 0.5 < m.estimate < 1.0
+    assert m.high == 1.0
+    assert not m.mastered
+    many = mastery_of([(True, NOW)] * 30, NOW)
+    assert many.mastered and many.low > 0.9
+
+
+def test_recent_answers_weigh_more() -> None:
+    old_wrong_new_right = [(False, NOW - timedelta(days=90))] * 5 + [(True, NOW)] * 5
+    old_right_new_wrong = [(True, NOW - timedelta(days=90))] * 5 + [(False, NOW)] * 5
+    assert mastery_of(old_wrong_new_right, NOW).estimate > 0.7 > 0.3 > mastery_of(old_right_new_wrong, NOW).estimate
+
+
+def test_wilson_matches_known_values() -> None:
+    low, high = wilson(0, 0)
+    assert (low, high) == (0.0, 1.0)
+    low, high = wilson(8, 10)
+    assert low == pytest.approx(0.5408, abs=1e-3)
+    assert high == pytest.approx(0.9315, abs=1e-3)
+
+
+# -- FSRS -------------------------------------------------------------------------------------
+def test_ratings_from_answers_and_time() -> None:
+    assert rating_for(False, 1000, 5000) == "again"
+    assert rating_for(True, 4000, 5000) == "good"
+    assert rating_for(True, 20000, 5000) == "hard"
+    assert rating_for(True, 20000, None) == "good"
+    assert usual_time_ms([1, 2, 3]) is None
+    assert usual_time_ms([1000, 2000, 3000, 4000, 5000]) == 3000
+
+
+def test_fsrs_schedules_wrong_sooner_than_right_and_keeps_growing() -> None:
+    again = schedule(None, "again", NOW)
+    good = schedule(None, "good", NOW)
+    assert again.due < good.due
+    card, at = None, NOW
+    intervals = []
+    for _ in range(5):
+        upd = schedule(card, "good", at)
+        intervals.append(upd.due - at)
+        card, at = upd.card, upd.due
+    assert intervals[-1] > intervals[2] > timedelta(days=1)
+
+
+def test_answers_move_cards_and_cards_survive_a_rebuild(study_bank: Bank, study_settings: Settings) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["quiz", "--plain", "--topic", "st-def", "--count", "2", "--seed", "1"], input="1\n2\n", env=env(study_settings))
+    cards = study_bank.cards(study_bank.learner_id("tester"))
+    assert len(cards) == 2
+    assert all(reviewed for *_x, reviewed in cards)
+    study_bank.build()  # rebuild: cards are history, untouched
+    assert len(study_bank.cards(study_bank.learner_id("tester"))) == 2
+
+
+# -- the weak-topic scenario of the issue --------------------------------------------------------
+def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(study_settings: Settings) -> None:
+    runner = CliRunner()
+    weak = "st-fair"
+    for _section, slug in TOPICS:
+        answer = "2\n" if slug == weak else "1\n"  # choice 1 is always right in the fixture
+        result = runner.invoke(main, ["quiz", "--plain", "--topic", slug], input=answer * 8, env=env(study_settings))
+        assert result.exit_code == 0, result.output
+    stats = json.loads(runner.invoke(main, ["stats", "--json"], env=env(study_settings)).stdout)
+    assert stats["weakest_topics"][0]["slug"] == weak
+    fair = next(t for t in stats["topics"] if t["slug"] == weak)
+    assert (fair["attempts"], fair["correct"]) == (8, 0)
+    assert fair["mastery_high"] < 0.3
+    for key in ("mastery", "mastery_low", "mastery_high", "due", "attempts", "accuracy"):
+        assert key in stats["sections"][0]
+    drill = runner.invoke(main, ["drill", "--weak", "--plain", "--count", "10", "--seed", "2"], input="1\n" * 10, env=env(study_settings))
+    assert drill.exit_code == 0, drill.output
+    asked = [line.split("] ", 1)[1] for line in drill.stdout.splitlines() if line.startswith("[")]
+    assert len(asked) == len(set(asked)) == 10
+    assert sum(q.startswith(weak) for q in asked) >= 5
+
+
+def test_wrong_new_and_flagged_modes(study_bank: Bank) -> None:
+    from gquiz.study.drill import select_drill
+
+    lid = study_bank.learner_id("tester")
+    study_bank.record_attempt(lid, AttemptRecord("st-def-01", "S1.1", False, "2", topic_slug="st-def"))
+    study_bank.record_attempt(lid, AttemptRecord("st-def-02", "S1.1", True, "1", topic_slug="st-def"))
+    study_bank.set_flag(lid, "question", "st-conv-03", True)
+    assert [q.id for q in select_drill(study_bank, lid, "wrong", 10)] == ["st-def-01"]
+    assert [q.id for q in select_drill(study_bank, lid, "flagged", 10)] == ["st-conv-03"]
+    new = {q.id for q in select_drill(study_bank, lid, "new", 100)}
+    assert "st-def-01" not in new and "st-def-02" not in new and len(new) == 38
+
+
+# -- blueprint, exam, export ----------------------------------------------------------------------
+def test_blueprint_quotas_are_within_one_of_the_weights() -> None:
+    bp = load_blueprint(REPO / "content")
+    assert sum(bp.weights.values()) == 100
+    for n in (1, 20, 145, 333):
+        quotas = bp.quotas(n)
+        assert sum(quotas.values()) == n
+        for major, count in quotas.items():
+            assert abs(count - n * bp.weights[major] / 100) < 1
+
+
+def test_assemble_is_deterministic_and_follows_the_blueprint(study_bank: Bank) -> None:
+    bp = Blueprint({"S1": 20, "S3": 20, "S5": 20, "S9": 20, "S10": 20})
+    a = assemble(study_bank, 20, seed=7, blueprint=bp)
+    assert a == assemble(study_bank, 20, seed=7, blueprint=bp)
+    assert a != assemble(study_bank, 20, seed=8, blueprint=bp)
+    ids = [it["id"] for it in a]
+    assert len(ids) == len(set(ids)) == 20
+    per_major: dict[str, int] = {}
+    for qid in ids:
+        per_major[qid.split("-")[1]] = per_major.get(qid.split("-")[1], 0) + 1
+    assert sorted(per_major.values()) == [4, 4, 4, 4, 4]
+
+
+def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
+    lid = study_bank.learner_id("tester")
+    exam = ExamSession.start(study_bank, lid, 10, 14, seed=3)
+    exam.answer(0, [0])
+    exam.answer(1, [1])
+    exam.toggle_flag(2)
+    exam.spend(0, 90_000)
+    exam.current = 2
+    exam.save()
+    again = ExamSession.unfinished(study_bank, lid)
+    assert again is not None and again.exam_id == exam.exam_id
+    assert again.answers == {0: [0], 1: [1]}
+    assert again.flags == {2}
+    assert again.current == 2
+    assert again.remaining_s == pytest.approx(14 * 60 - 90)
+    assert [q.id for q in again.questions] == [q.id for q in exam.questions]
+    result = again.submit(now=NOW)
+    assert result.total == 10 and result.score == 1
+    assert sum(t for _c, t in result.per_major.values()) == 10
+    assert len(result.wrong) == 9
+    assert ExamSession.unfinished(study_bank, lid) is None
+    stats = learner_stats(study_bank, lid, NOW)
+    assert stats["total"]["attempts"] == 10
+
+
+def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Path) -> None:
+    # A question carrying markup must come out escaped in HTML.
+    path = study_settings.content / "s01" / "st-def.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("st-def の問題 1。", "<script>alert(1)</script> & <b>x</b>"), encoding="utf-8")
+    study_bank.build()
+    runner = CliRunner()
+    out = {}
+    for fmt in ("md", "html", "json"):
+        target = tmp_path / f"exam.{fmt}"
+        result = runner.invoke(
+            main, ["exam", "export", "--questions", "40", "--seed", "5", "--format", fmt, "--out", str(target)], env=env(study_settings)
+        )
+        assert result.exit_code == 0, result.output
+        out[fmt] = target.read_text(encoding="utf-8")
+    data = json.loads(out["json"])
+    assert data["n_questions"] == 40 == len(data["questions"])
+    assert data == exam_data(study_bank, 40, 5)  # same seed, same exam
+    views = {q.id: q for q in study_bank.questions()}
+    for q in data["questions"]:
+        assert q["answer"] == [p + 1 for p in sorted(views[q["id"]].correct_positions)]
+        assert q["choices"] == [c.text for c in views[q["id"]].choices]
+    assert out["md"].index("# 解答と解説") > out["md"].index("## 問40\n")
+    assert "<script>" not in out["html"] and "&lt;script&gt;" in out["html"]
+    assert "<b>x</b>" not in out["html"]
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.sections = 0
+
+        def handle_starttag(self, tag: str, attrs) -> None:  # type: ignore[no-untyped-def]
+            if tag not in ("meta", "br", "hr", "img", "input"):
+                self.stack.append(tag)
+            self.sections += tag == "section"
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+            self.stack.pop()
+
+    checker = Checker()
+    checker.feed(out["html"])
+    assert checker.stack == []
+    assert checker.sections == 80  # 40 questions + 40 answers
+    assert render(data, "md") == out["md"]
