@@ -104,3 +104,21 @@ def test_export_lists_every_question(bank: Bank) -> None:
     assert q["choices"][1] == {"text": "32", "correct": True}
     assert q["explanation"].startswith("`(32 + 4")
     assert len(data["sections"]) == 55
+
+
+def test_daily_rollup_matches_attempts_and_rebuilds(bank: Bank) -> None:
+    from datetime import datetime
+
+    lid = bank.learner_id("tester")
+    days = [datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 23), datetime(2026, 11, 3, 8)]
+    for i, at in enumerate(days):
+        bank.record_attempt(lid, AttemptRecord("fx-conv-01", "S5.2", i != 1, "2", topic_slug="fx-conv", at=at))
+    bank.record_attempt(lid, AttemptRecord("conv2d", "S5.2", True, "3", item_kind="family", at=days[0]))
+    summary = sorted(bank.attempt_summary(lid))
+    assert summary == [
+        ("family", "S5.2", None, "2026-11-01", 1, 1),
+        ("question", "S5.2", "fx-conv", "2026-11-01", 2, 1),
+        ("question", "S5.2", "fx-conv", "2026-11-03", 1, 1),
+    ]
+    bank.rebuild_rollups()
+    assert sorted(bank.attempt_summary(lid)) == summary

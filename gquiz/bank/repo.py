@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, String, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -21,6 +21,7 @@ from gquiz.bank import build as builder
 from gquiz.bank.db import make_engine, make_sessionmaker
 from gquiz.bank.models import (
     Attempt,
+    AttemptDay,
     Learner,
     ProblemFamily,
     Question,
@@ -171,6 +172,15 @@ class Bank:
         self.sources = sources
         self.engine: Engine = make_engine(url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self._ensure_rollups()
+
+    def _ensure_rollups(self) -> None:
+        # A database from before the rollup table existed has attempts but no attempt_days.
+        with self.sessions() as session:
+            has_attempts = session.scalar(select(Attempt.id).limit(1)) is not None
+            has_days = session.scalar(select(AttemptDay.day).limit(1)) is not None
+        if has_attempts and not has_days:
+            self.rebuild_rollups()
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
@@ -322,7 +332,9 @@ class Bank:
     def question_index(self) -> dict[str, tuple[str, str]]:
         """question id → (topic slug, section id), inactive questions included."""
         with self.sessions() as session:
-            rows = session.execute(select(Question.id, Question.topic_slug, Question.section_id)).all()
+            rows = session.execute(
+                select(Question.id, Question.topic_slug, Question.section_id)
+            ).all()
             return {i: (t, s) for i, t, s in rows}
 
     def families(self) -> list[dict[str, Any]]:
@@ -333,13 +345,17 @@ class Bank:
             ]
 
     # -- writing history --------------------------------------------------------------------
-    def record_attempt(self, learner_id: int, rec: AttemptRecord, card: CardState | None = None) -> int:
+    def record_attempt(
+        self, learner_id: int, rec: AttemptRecord, card: CardState | None = None
+    ) -> int:
         """Commit one answer (and its review card's new state) at once; returns the attempt id."""
         with self.sessions() as session:
             if card is not None:
                 row = session.get(ReviewCard, (learner_id, rec.item_kind, rec.item_id))
                 if row is None:
-                    row = ReviewCard(learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id)
+                    row = ReviewCard(
+                        learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id
+                    )
                     session.add(row)
                 row.card = card.card
                 row.due = card.due
@@ -358,8 +374,82 @@ class Bank:
                 created_at=rec.at or utcnow(),
             )
             session.add(attempt)
+            self._add_to_rollup(session, attempt)
             session.commit()
             return attempt.id
+
+    @staticmethod
+    def _add_to_rollup(session: Session, a: Attempt) -> None:
+        # UPDATE ... SET n = n + 1 is atomic, so two processes sharing a database cannot lose
+        # an increment; the INSERT only happens for the first attempt of that day.
+        key = (
+            AttemptDay.learner_id == a.learner_id,
+            AttemptDay.item_kind == a.item_kind,
+            AttemptDay.section_id == a.section_id,
+            AttemptDay.topic_slug == (a.topic_slug or ""),
+            AttemptDay.day == a.created_at.date().isoformat(),
+        )
+        bump = (
+            update(AttemptDay)
+            .where(*key)
+            .values(attempts=AttemptDay.attempts + 1, correct=AttemptDay.correct + int(a.correct))
+        )
+        if session.execute(bump).rowcount == 0:
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        insert(AttemptDay).values(
+                            learner_id=a.learner_id,
+                            item_kind=a.item_kind,
+                            section_id=a.section_id,
+                            topic_slug=a.topic_slug or "",
+                            day=a.created_at.date().isoformat(),
+                            attempts=1,
+                            correct=int(a.correct),
+                        )
+                    )
+            except IntegrityError:  # another writer inserted it first
+                session.execute(bump)
+
+    def rebuild_rollups(self) -> None:
+        """Recompute attempt_days from attempts (after a bulk import, or for an old database)."""
+        day = func.substr(func.cast(Attempt.created_at, String), 1, 10)
+        with self.sessions() as session:
+            session.execute(delete(AttemptDay))
+            rows = session.execute(
+                select(
+                    Attempt.learner_id,
+                    Attempt.item_kind,
+                    Attempt.section_id,
+                    func.coalesce(Attempt.topic_slug, ""),
+                    day,
+                    func.count(),
+                    func.sum(case((Attempt.correct, 1), else_=0)),
+                ).group_by(
+                    Attempt.learner_id,
+                    Attempt.item_kind,
+                    Attempt.section_id,
+                    Attempt.topic_slug,
+                    day,
+                )
+            ).all()
+            if rows:
+                session.execute(
+                    insert(AttemptDay),
+                    [
+                        {
+                            "learner_id": lid,
+                            "item_kind": kind,
+                            "section_id": sec,
+                            "topic_slug": topic,
+                            "day": str(d)[:10],
+                            "attempts": n,
+                            "correct": int(c or 0),
+                        }
+                        for lid, kind, sec, topic, d, n, c in rows
+                    ],
+                )
+            session.commit()
 
     # -- review cards -------------------------------------------------------------------------
     def card(self, learner_id: int, item_kind: str, item_id: str) -> CardState | None:
@@ -372,7 +462,13 @@ class Bank:
         with self.sessions() as session:
             row = session.get(ReviewCard, (learner_id, item_kind, item_id))
             if row is None:
-                row = ReviewCard(learner_id=learner_id, item_kind=item_kind, item_id=item_id, card={}, due=utcnow())
+                row = ReviewCard(
+                    learner_id=learner_id,
+                    item_kind=item_kind,
+                    item_id=item_id,
+                    card={},
+                    due=utcnow(),
+                )
                 session.add(row)
             row.flagged = flagged
             session.commit()
@@ -381,9 +477,13 @@ class Bank:
         """(item_kind, item_id, due, flagged, reviewed) of every card of the learner."""
         with self.sessions() as session:
             rows = session.execute(
-                select(ReviewCard.item_kind, ReviewCard.item_id, ReviewCard.due, ReviewCard.flagged, ReviewCard.card).where(
-                    ReviewCard.learner_id == learner_id
-                )
+                select(
+                    ReviewCard.item_kind,
+                    ReviewCard.item_id,
+                    ReviewCard.due,
+                    ReviewCard.flagged,
+                    ReviewCard.card,
+                ).where(ReviewCard.learner_id == learner_id)
             ).all()
             return [(k, i, d, f, bool(c)) for k, i, d, f, c in rows]
 
@@ -393,32 +493,30 @@ class Bank:
             return list(
                 session.scalars(
                     select(Attempt.elapsed_ms)
-                    .where(Attempt.learner_id == learner_id, Attempt.correct, Attempt.elapsed_ms.is_not(None))
+                    .where(
+                        Attempt.learner_id == learner_id,
+                        Attempt.correct,
+                        Attempt.elapsed_ms.is_not(None),
+                    )
                     .order_by(Attempt.id.desc())
                     .limit(limit)
                 )
             )
 
     def attempt_summary(self, learner_id: int) -> list[tuple[str, str, str | None, str, int, int]]:
-        """(item_kind, section_id, topic_slug, day, attempts, correct) grouped per day.
-
-        Grouping in SQL keeps stats fast with 100,000 attempts: recency weights only need the day.
-        """
-        day = func.date(Attempt.created_at)
+        """(item_kind, section_id, topic_slug, day, attempts, correct) per day, from the rollup."""
         with self.sessions() as session:
             rows = session.execute(
                 select(
-                    Attempt.item_kind,
-                    Attempt.section_id,
-                    Attempt.topic_slug,
-                    day,
-                    func.count(),
-                    func.sum(case((Attempt.correct, 1), else_=0)),
-                )
-                .where(Attempt.learner_id == learner_id)
-                .group_by(Attempt.item_kind, Attempt.section_id, Attempt.topic_slug, day)
+                    AttemptDay.item_kind,
+                    AttemptDay.section_id,
+                    AttemptDay.topic_slug,
+                    AttemptDay.day,
+                    AttemptDay.attempts,
+                    AttemptDay.correct,
+                ).where(AttemptDay.learner_id == learner_id)
             ).all()
-            return [(k, s, t, str(d), int(n), int(c or 0)) for k, s, t, d, n, c in rows]
+            return [(k, s, t or None, d, n, c) for k, s, t, d, n, c in rows]
 
     def last_results(self, learner_id: int) -> dict[tuple[str, str], bool]:
         """Whether the latest attempt at each item was right."""
@@ -430,7 +528,9 @@ class Bank:
         )
         with self.sessions() as session:
             rows = session.execute(
-                select(Attempt.item_kind, Attempt.item_id, Attempt.correct).join(latest, Attempt.id == latest.c.last)
+                select(Attempt.item_kind, Attempt.item_id, Attempt.correct).join(
+                    latest, Attempt.id == latest.c.last
+                )
             ).all()
             return {(k, i): bool(c) for k, i, c in rows}
 
