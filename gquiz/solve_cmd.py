@@ -37,9 +37,16 @@ def _list_solvers() -> None:
 
 @click.command("solve")
 @click.argument("name", required=False)
-@click.option("--params", "params_json", default="{}", metavar="JSON",
-              help='ソルバーのパラメータ (JSON オブジェクト)。例: \'{"in_size": 32, "kernel_size": 5}\'')
-@click.option("--json", "as_json", is_flag=True, help='{"answer": ..., "steps": [...]} を JSON で出力する')
+@click.option(
+    "--params",
+    "params_json",
+    default="{}",
+    metavar="JSON",
+    help='ソルバーのパラメータ (JSON オブジェクト)。例: \'{"in_size": 32, "kernel_size": 5}\'',
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help='{"answer": ..., "steps": [...]} を JSON で出力する'
+)
 @click.option("--list", "list_", is_flag=True, help="ソルバーの一覧とパラメータを表示する")
 def solve(name: str | None, params_json: str, as_json: bool, list_: bool) -> None:
     """計算問題を解き、途中式とともに表示する (例: gquiz solve conv_output_size --params '{"in_size": 7, "kernel_size": 3}')."""
@@ -58,7 +65,7 @@ def solve(name: str | None, params_json: str, as_json: bool, list_: bool) -> Non
     except json.JSONDecodeError as exc:
         _fail(f"--params の JSON が不正（{exc.msg}、{exc.lineno} 行 {exc.colno} 列）")
     if not isinstance(params, dict):
-        _fail("--params は JSON オブジェクト（{\"名前\": 値, ...}）で指定してください")
+        _fail('--params は JSON オブジェクト（{"名前": 値, ...}）で指定してください')
     try:
         solution = run(unicodedata.normalize("NFKC", name), params)
     except EngineError as exc:

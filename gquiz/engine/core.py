@@ -92,12 +92,19 @@ class Solution:
 # validation helpers
 # ---------------------------------------------------------------------------
 
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
-def as_float(x: Any, name: str, *, min_value: float | None = None, positive: bool = False,
-             max_value: float | None = None) -> float:
+def as_float(
+    x: Any,
+    name: str,
+    *,
+    min_value: float | None = None,
+    positive: bool = False,
+    max_value: float | None = None,
+) -> float:
     """Validate a real scalar parameter and return it as ``float``."""
     if isinstance(x, np.ndarray) and x.ndim == 0:
         x = x.item()
@@ -119,7 +126,7 @@ def as_int(x: Any, name: str, *, min_value: int | None = None) -> int:
     """Validate an integer parameter (integral floats such as ``2.0`` are accepted)."""
     if isinstance(x, np.ndarray) and x.ndim == 0:
         x = x.item()
-    if not _is_number(x) or float(x) != int(x):
+    if not _is_number(x) or not math.isfinite(float(x)) or float(x) != int(x):
         raise EngineError(f"{name} には整数を指定してください（{x!r}）")
     v = int(x)
     if min_value is not None and v < min_value:
@@ -152,19 +159,29 @@ def as_pair(x: Any, name: str, *, min_value: int = 0) -> tuple[int, int]:
     return (v, v)
 
 
-def as_array(x: Any, name: str, *, ndim: int | Iterable[int] | None = None,
-             dtype: type = float, nonempty: bool = True) -> np.ndarray:
+def as_array(
+    x: Any,
+    name: str,
+    *,
+    ndim: int | Iterable[int] | None = None,
+    dtype: type = float,
+    nonempty: bool = True,
+) -> np.ndarray:
     """Validate a numeric array parameter (nested lists accepted) and return a copy.
 
     Raises :class:`EngineError` for ragged lists, text where numbers belong, non-finite
     values or a wrong number of dimensions.
     """
+    if x is None:
+        raise EngineError(f"{name} が指定されていない（null）")
     if isinstance(x, str):
         raise EngineError(f"{name} には数値の配列を指定してください（文字列 {x!r}）")
     try:
         arr = np.array(x, dtype=float)
     except (ValueError, TypeError):
-        raise EngineError(f"{name} は数値の配列でなければならない（形がそろっていないか、数値でない要素がある）") from None
+        raise EngineError(
+            f"{name} は数値の配列でなければならない（形がそろっていないか、数値でない要素がある）"
+        ) from None
     if arr.dtype == object:
         raise EngineError(f"{name} は数値の配列でなければならない")
     if nonempty and arr.size == 0:
@@ -175,7 +192,9 @@ def as_array(x: Any, name: str, *, ndim: int | Iterable[int] | None = None,
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " または ".join(f"{d} 次元" for d in allowed)
-            raise EngineError(f"{name} は {want} の配列でなければならない（{arr.ndim} 次元、形 {shape_str(arr.shape)}）")
+            raise EngineError(
+                f"{name} は {want} の配列でなければならない（{arr.ndim} 次元、形 {shape_str(arr.shape)}）"
+            )
     if dtype is int:
         if not np.all(arr == np.round(arr)):
             raise EngineError(f"{name} の要素は整数でなければならない")

@@ -50,7 +50,9 @@ def round_values(v: np.ndarray, rounding: str) -> np.ndarray:
     raise EngineError(f'rounding は "half_even" か "half_up"（{rounding!r}）')
 
 
-def _qparams(lo: float, hi: float, dtype: str, symmetric: bool) -> tuple[float, int, dict[str, Any]]:
+def _qparams(
+    lo: float, hi: float, dtype: str, symmetric: bool
+) -> tuple[float, int, dict[str, Any]]:
     qmin, qmax = qrange(dtype)
     lo_n, hi_p = min(lo, 0.0), max(hi, 0.0)
     if symmetric:
@@ -66,9 +68,16 @@ def _qparams(lo: float, hi: float, dtype: str, symmetric: bool) -> tuple[float, 
     return scale, zp, info
 
 
-@solver("quant_params", "量子化パラメータ (scale と zero point) を最小値・最大値から求める",
-        {"min": "観測した最小値", "max": "観測した最大値", "dtype": '"int8" か "uint8"',
-         "symmetric": "対称量子化なら true (既定 false = アフィン)"})
+@solver(
+    "quant_params",
+    "量子化パラメータ (scale と zero point) を最小値・最大値から求める",
+    {
+        "min": "観測した最小値",
+        "max": "観測した最大値",
+        "dtype": '"int8" か "uint8"',
+        "symmetric": "対称量子化なら true (既定 false = アフィン)",
+    },
+)
 def quant_params(min: Any, max: Any, dtype: str = "int8", symmetric: Any = False) -> Solution:
     """Scale and zero point from an observed range (PyTorch ``MinMaxObserver`` conventions).
 
@@ -86,15 +95,36 @@ def quant_params(min: Any, max: Any, dtype: str = "int8", symmetric: Any = False
     sym = as_bool(symmetric, "symmetric")
     qmin, qmax = qrange(dtype)
     scale, zp, info = _qparams(lo, hi, dtype, sym)
-    step = Step("quant_params", {"symmetric": sym, "dtype": dtype, "qmin": qmin, "qmax": qmax, "min": lo,
-                                 "max": hi, "scale": scale, "zero_point": zp, **info})
+    step = Step(
+        "quant_params",
+        {
+            "symmetric": sym,
+            "dtype": dtype,
+            "qmin": qmin,
+            "qmax": qmax,
+            "min": lo,
+            "max": hi,
+            "scale": scale,
+            "zero_point": zp,
+            **info,
+        },
+    )
     return Solution({"scale": scale, "zero_point": zp}, (step,))
 
 
-@solver("quant_params_per_channel", "チャネルごとの量子化パラメータ",
-        {"values": "重みなどの配列", "axis": "チャネルの軸 (既定 0)", "dtype": '"int8" か "uint8"',
-         "symmetric": "対称量子化なら true"})
-def quant_params_per_channel(values: Any, axis: Any = 0, dtype: str = "int8", symmetric: Any = False) -> Solution:
+@solver(
+    "quant_params_per_channel",
+    "チャネルごとの量子化パラメータ",
+    {
+        "values": "重みなどの配列",
+        "axis": "チャネルの軸 (既定 0)",
+        "dtype": '"int8" か "uint8"',
+        "symmetric": "対称量子化なら true",
+    },
+)
+def quant_params_per_channel(
+    values: Any, axis: Any = 0, dtype: str = "int8", symmetric: Any = False
+) -> Solution:
     """Per-channel scale and zero point (``PerChannelMinMaxObserver``): one range per slice along ``axis``."""
     x = as_array(values, "values")
     ax = _axis(axis, x)
@@ -106,10 +136,26 @@ def quant_params_per_channel(values: Any, axis: Any = 0, dtype: str = "int8", sy
         s, z, info = _qparams(float(row.min()), float(row.max()), dtype, sym)
         scales.append(s)
         zps.append(z)
-        steps.append(Step("quant_params", {"channel": c, "symmetric": sym, "dtype": dtype, "qmin": qmin,
-                                           "qmax": qmax, "min": float(row.min()), "max": float(row.max()),
-                                           "scale": s, "zero_point": z, **info}))
-    return Solution({"scales": np.array(scales), "zero_points": np.array(zps, dtype=np.int64)}, tuple(steps))
+        steps.append(
+            Step(
+                "quant_params",
+                {
+                    "channel": c,
+                    "symmetric": sym,
+                    "dtype": dtype,
+                    "qmin": qmin,
+                    "qmax": qmax,
+                    "min": float(row.min()),
+                    "max": float(row.max()),
+                    "scale": s,
+                    "zero_point": z,
+                    **info,
+                },
+            )
+        )
+    return Solution(
+        {"scales": np.array(scales), "zero_points": np.array(zps, dtype=np.int64)}, tuple(steps)
+    )
 
 
 def _axis(axis: Any, x: np.ndarray) -> int:
@@ -119,8 +165,13 @@ def _axis(axis: Any, x: np.ndarray) -> int:
     return ax % x.ndim
 
 
-def _quantize(x: np.ndarray, scale: np.ndarray, zp: np.ndarray, dtype: str, rounding: str,
-              ) -> tuple[np.ndarray, list[Step]]:
+def _quantize(
+    x: np.ndarray,
+    scale: np.ndarray,
+    zp: np.ndarray,
+    dtype: str,
+    rounding: str,
+) -> tuple[np.ndarray, list[Step]]:
     qmin, qmax = qrange(dtype)
     t = x / scale + zp
     r = round_values(t, rounding)
@@ -129,10 +180,24 @@ def _quantize(x: np.ndarray, scale: np.ndarray, zp: np.ndarray, dtype: str, roun
     flat = [a.ravel() for a in np.broadcast_arrays(x, scale, zp, t, r, q)]
     for i in range(min(x.size, MAX_ELEMENT_STEPS)):
         xv, sv, zv, tv, rv, qv = (a[i] for a in flat)
-        steps.append(Step("quantize_value", {"x": xv, "scale": sv, "zero_point": int(zv), "scaled": tv,
-                                             "rounded": rv, "q": qv, "clamped": rv != qv, "qmin": qmin,
-                                             "qmax": qmax, "tie": bool(tv - np.floor(tv) == 0.5),
-                                             "rounding": rounding}))
+        steps.append(
+            Step(
+                "quantize_value",
+                {
+                    "x": xv,
+                    "scale": sv,
+                    "zero_point": int(zv),
+                    "scaled": tv,
+                    "rounded": rv,
+                    "q": qv,
+                    "clamped": rv != qv,
+                    "qmin": qmin,
+                    "qmax": qmax,
+                    "tie": bool(tv - np.floor(tv) == 0.5),
+                    "rounding": rounding,
+                },
+            )
+        )
     if x.size > MAX_ELEMENT_STEPS:
         steps.append(Step("cells_truncated", {"shown": MAX_ELEMENT_STEPS, "total": x.size}))
     return q, steps
@@ -146,10 +211,20 @@ def _check_zp(zp: Any, dtype: str, name: str = "zero_point") -> int:
     return z
 
 
-@solver("quantize", "実数を整数に量子化する q = clamp(round(x / scale + zero_point))",
-        {"values": "実数の値 (スカラーか配列)", "scale": "scale (正の数)", "zero_point": "zero point (整数)",
-         "dtype": '"int8" か "uint8"', "rounding": '"half_even" (既定、PyTorch) か "half_up" (四捨五入)'})
-def quantize(values: Any, scale: Any, zero_point: Any, dtype: str = "int8", rounding: str = "half_even") -> Solution:
+@solver(
+    "quantize",
+    "実数を整数に量子化する q = clamp(round(x / scale + zero_point))",
+    {
+        "values": "実数の値 (スカラーか配列)",
+        "scale": "scale (正の数)",
+        "zero_point": "zero point (整数)",
+        "dtype": '"int8" か "uint8"',
+        "rounding": '"half_even" (既定、PyTorch) か "half_up" (四捨五入)',
+    },
+)
+def quantize(
+    values: Any, scale: Any, zero_point: Any, dtype: str = "int8", rounding: str = "half_even"
+) -> Solution:
     """Affine quantization ``q = clamp(round(x / scale + zero_point), qmin, qmax)``.
 
     Examples
@@ -167,11 +242,26 @@ def quantize(values: Any, scale: Any, zero_point: Any, dtype: str = "int8", roun
     return Solution(q if q.ndim else int(q), tuple(steps))
 
 
-@solver("quantize_per_channel", "チャネルごとの scale / zero point で量子化する",
-        {"values": "実数の配列", "scales": "チャネルごとの scale", "zero_points": "チャネルごとの zero point",
-         "axis": "チャネルの軸 (既定 0)", "dtype": '"int8" か "uint8"', "rounding": '"half_even" か "half_up"'})
-def quantize_per_channel(values: Any, scales: Any, zero_points: Any, axis: Any = 0, dtype: str = "int8",
-                         rounding: str = "half_even") -> Solution:
+@solver(
+    "quantize_per_channel",
+    "チャネルごとの scale / zero point で量子化する",
+    {
+        "values": "実数の配列",
+        "scales": "チャネルごとの scale",
+        "zero_points": "チャネルごとの zero point",
+        "axis": "チャネルの軸 (既定 0)",
+        "dtype": '"int8" か "uint8"',
+        "rounding": '"half_even" か "half_up"',
+    },
+)
+def quantize_per_channel(
+    values: Any,
+    scales: Any,
+    zero_points: Any,
+    axis: Any = 0,
+    dtype: str = "int8",
+    rounding: str = "half_even",
+) -> Solution:
     """Per-channel quantization (``torch.quantize_per_channel``): channel ``c`` along ``axis`` uses ``scales[c]``."""
     x = as_array(values, "values")
     ax = _axis(axis, x)
@@ -180,7 +270,9 @@ def quantize_per_channel(values: Any, scales: Any, zero_points: Any, axis: Any =
     n = x.shape[ax]
     for name, arr in (("scales", s), ("zero_points", zf)):
         if arr.shape[0] != n:
-            raise EngineError(f"{name} の長さ ({arr.shape[0]}) が axis {ax} のチャネル数 ({n}) と一致しない")
+            raise EngineError(
+                f"{name} の長さ ({arr.shape[0]}) が axis {ax} のチャネル数 ({n}) と一致しない"
+            )
     if np.any(s <= 0):
         raise EngineError("scales はすべて正の数でなければならない")
     for z in zf:
@@ -192,7 +284,9 @@ def quantize_per_channel(values: Any, scales: Any, zero_points: Any, axis: Any =
     return Solution(q, tuple(steps))
 
 
-def _dequant_args(q: Any, scale: Any, zero_point: Any, axis: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dequant_args(
+    q: Any, scale: Any, zero_point: Any, axis: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     qa = as_array(q, "q", dtype=int)
     s = as_array(scale, "scale", ndim=(0, 1))
     z = as_array(zero_point, "zero_point", ndim=(0, 1), dtype=int)
@@ -207,15 +301,24 @@ def _dequant_args(q: Any, scale: Any, zero_point: Any, axis: Any) -> tuple[np.nd
         n = qa.shape[ax]
         for name, arr in (("scale", s), ("zero_point", z)):
             if arr.ndim == 1 and arr.shape[0] != n:
-                raise EngineError(f"{name} の長さ ({arr.shape[0]}) が axis {ax} のチャネル数 ({n}) と一致しない")
+                raise EngineError(
+                    f"{name} の長さ ({arr.shape[0]}) が axis {ax} のチャネル数 ({n}) と一致しない"
+                )
         s = np.broadcast_to(s, (n,)).reshape(shape)
         z = np.broadcast_to(z, (n,)).reshape(shape)
     return qa, s, z
 
 
-@solver("dequantize", "量子化値を実数に戻す x̂ = scale × (q − zero_point)",
-        {"q": "量子化された整数 (スカラーか配列)", "scale": "scale (チャネルごとなら配列)",
-         "zero_point": "zero point (チャネルごとなら配列)", "axis": "チャネルごとのときの軸"})
+@solver(
+    "dequantize",
+    "量子化値を実数に戻す x̂ = scale × (q − zero_point)",
+    {
+        "q": "量子化された整数 (スカラーか配列)",
+        "scale": "scale (チャネルごとなら配列)",
+        "zero_point": "zero point (チャネルごとなら配列)",
+        "axis": "チャネルごとのときの軸",
+    },
+)
 def dequantize(q: Any, scale: Any, zero_point: Any, axis: Any = None) -> Solution:
     """Dequantize ``x̂ = scale × (q − zero_point)``; array ``scale`` / ``zero_point`` need ``axis``.
 
@@ -234,10 +337,20 @@ def dequantize(q: Any, scale: Any, zero_point: Any, axis: Any = None) -> Solutio
     return Solution(x if x.ndim else float(x), tuple(steps))
 
 
-@solver("quant_error", "量子化誤差 (量子化して戻したときのずれ)",
-        {"values": "実数の値", "scale": "scale", "zero_point": "zero point", "dtype": '"int8" か "uint8"',
-         "rounding": '"half_even" か "half_up"'})
-def quant_error(values: Any, scale: Any, zero_point: Any, dtype: str = "int8", rounding: str = "half_even") -> Solution:
+@solver(
+    "quant_error",
+    "量子化誤差 (量子化して戻したときのずれ)",
+    {
+        "values": "実数の値",
+        "scale": "scale",
+        "zero_point": "zero point",
+        "dtype": '"int8" か "uint8"',
+        "rounding": '"half_even" か "half_up"',
+    },
+)
+def quant_error(
+    values: Any, scale: Any, zero_point: Any, dtype: str = "int8", rounding: str = "half_even"
+) -> Solution:
     """Quantize then dequantize; report ``x̂``, the error ``x̂ − x``, max |error| and MSE.
 
     Inside the range the error is at most ``scale / 2``; clamped values can be off by more.
@@ -248,10 +361,25 @@ def quant_error(values: Any, scale: Any, zero_point: Any, dtype: str = "int8", r
     s = float(scale)
     xh = s * (q - int(zero_point))
     err = xh - x
-    answer = {"q": q, "dequantized": xh, "error": err, "max_abs_error": float(np.max(np.abs(err))),
-              "mse": float(np.mean(err ** 2))}
+    answer = {
+        "q": q,
+        "dequantized": xh,
+        "error": err,
+        "max_abs_error": float(np.max(np.abs(err))),
+        "mse": float(np.mean(err**2)),
+    }
     steps = list(qsol.steps)
-    steps.append(Step("quant_error", {"x": x.ravel(), "dequantized": xh.ravel(), "error": err.ravel(),
-                                      "max_abs_error": answer["max_abs_error"], "mse": answer["mse"],
-                                      "half_scale": s / 2}))
+    steps.append(
+        Step(
+            "quant_error",
+            {
+                "x": x.ravel(),
+                "dequantized": xh.ravel(),
+                "error": err.ravel(),
+                "max_abs_error": answer["max_abs_error"],
+                "mse": answer["mse"],
+                "half_scale": s / 2,
+            },
+        )
+    )
     return Solution(answer, tuple(steps))

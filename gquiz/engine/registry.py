@@ -41,16 +41,20 @@ class SolverSpec:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 continue
             required = p.default is inspect.Parameter.empty
-            out.append({
-                "name": p.name,
-                "required": required,
-                "default": None if required else p.default,
-                "doc": self.params_doc.get(p.name, ""),
-            })
+            out.append(
+                {
+                    "name": p.name,
+                    "required": required,
+                    "default": None if required else p.default,
+                    "doc": self.params_doc.get(p.name, ""),
+                }
+            )
         return out
 
 
-def solver(name: str, summary_ja: str, params_doc: Mapping[str, str]) -> Callable[[Callable[..., Solution]], Callable[..., Solution]]:
+def solver(
+    name: str, summary_ja: str, params_doc: Mapping[str, str]
+) -> Callable[[Callable[..., Solution]], Callable[..., Solution]]:
     """Register the decorated engine function as solver ``name``.
 
     ``params_doc`` maps every parameter name to a short Japanese description; a
@@ -121,7 +125,7 @@ def run(name: str, params: Mapping[str, Any]) -> Solution:
     """
     spec = get_solver(name)
     if not isinstance(params, Mapping):
-        raise EngineError("パラメータは JSON オブジェクト（{\"名前\": 値, ...}）で指定してください")
+        raise EngineError('パラメータは JSON オブジェクト（{"名前": 値, ...}）で指定してください')
     known = {p["name"]: p for p in spec.parameters}
     unknown = [k for k in params if k not in known]
     if unknown:

@@ -16,10 +16,15 @@ import numpy as np
 def fmt_num(x: Any) -> str:
     """Format one number compactly.
 
+    Integers (and integral floats) print without ``.0``. A float that is exactly a
+    decimal of at most 6 significant digits prints exactly (``0.015625``, ``123.456``:
+    what the learner typed comes back unchanged); any other float is rounded to 4
+    significant digits (``1/3`` → ``0.3333``). Exponent notation only below 1e-4.
+
     Examples
     --------
-    >>> [fmt_num(v) for v in (3, 3.0, -0.0, 0.5, 1/3, 2/3*100, 123456.7, 1e-7, True)]
-    ['3', '3', '0', '0.5', '0.3333', '66.67', '123457', '1e-07', 'true']
+    >>> [fmt_num(v) for v in (3, 3.0, -0.0, 0.5, 1/3, 2/3*100, 1/64, 123456.7, 1e-7, True)]
+    ['3', '3', '0', '0.5', '0.3333', '66.67', '0.015625', '123457', '1e-07', 'true']
     """
     if isinstance(x, (bool, np.bool_)):
         return "true" if x else "false"
@@ -29,17 +34,22 @@ def fmt_num(x: Any) -> str:
     if math.isnan(v):
         return "NaN"
     if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
+        return "inf" if v > 0 else "-inf"  # ASCII: ∞ is East-Asian-ambiguous width
     if v.is_integer() and abs(v) < 1e15:
         return str(int(v))
+    exact = float(f"{v:.6g}") == v
+    return _plain(v, 6 if exact else 4)
+
+
+def _plain(v: float, sig: int) -> str:
     a = abs(v)
-    if a >= 1e-4 and a < 1e15:
-        digits = max(0, 3 - math.floor(math.log10(a)))
+    if 1e-4 <= a < 1e15:
+        digits = max(0, sig - 1 - math.floor(math.log10(a)))
         s = f"{v:.{digits}f}"
         if "." in s:
             s = s.rstrip("0").rstrip(".")
         return "0" if s in ("-0", "") else s
-    return f"{v:.4g}"
+    return f"{v:.{sig}g}"
 
 
 def fmt_array(a: Any) -> str:
@@ -77,3 +87,15 @@ def fmt(x: Any) -> str:
     if isinstance(x, (int, float, np.number, np.bool_, bool)):
         return fmt_num(x)
     return str(x)
+
+
+def fmt_term(x: Any) -> str:
+    """Format a number for use inside a formula: negatives get parentheses, ``2 × (-3)``.
+
+    Examples
+    --------
+    >>> fmt_term(-3), fmt_term(0.5)
+    ('(-3)', '0.5')
+    """
+    s = fmt_num(x)
+    return f"({s})" if s.startswith("-") else s

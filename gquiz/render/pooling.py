@@ -11,7 +11,7 @@ from gquiz.render.fmt import fmt_num as f
 def pool_size(step: Step) -> str:
     a = step.args
     tail = "" if a["exact"] else "（端の余りは使わない: 切り捨て）"
-    return (f"出力サイズ（{a['axis']}） = (N − K) / S + 1 = ({a['n']} − {a['k']}) / {a['s']} + 1 = {a['result']}{tail}")
+    return f"出力サイズ（{a['axis']}） = (N − K) / S + 1 = ({a['n']} − {a['k']}) / {a['s']} + 1 = {a['result']}{tail}"
 
 
 def pool_cell(step: Step) -> str:
@@ -30,19 +30,26 @@ def gap_channel(step: Step) -> str:
 
 def rf_layer(step: Step) -> str:
     a = step.args
-    return (f"第{a['layer']}層: R ← R + (K − 1)×D×(それまでのストライドの積) = {a['before']} + "
-            f"({a['k']} − 1)×{a['d']}×{a['jump']} = {a['after']}")
+    return (
+        f"第{a['layer']}層: R ← R + (K − 1)×D×(それまでのストライドの積) = {a['before']} + "
+        f"({a['k']} − 1)×{a['d']}×{a['jump']} = {a['after']}"
+    )
 
 
 def causal_rf(step: Step) -> str:
     a = step.args
     ds = " + ".join(map(str, a["dilations"]))
     stacks = f" × {a['stacks']}" if a["stacks"] > 1 else ""
-    return (f"受容野 = (K − 1) × ΣD + 1 = ({a['k']} − 1) × ({ds}){stacks} + 1 = "
-            f"({a['k']} − 1) × {a['sum']} + 1 = {a['result']}")
+    return (
+        f"受容野 = (K − 1) × ΣD + 1 = ({a['k']} − 1) × ({ds}){stacks} + 1 = "
+        f"({a['k']} − 1) × {a['sum']} + 1 = {a['result']}"
+    )
 
 
 RENDERERS: dict[str, Callable[[Step], str]] = {
-    "pool_size": pool_size, "pool_cell": pool_cell, "gap_channel": gap_channel,
-    "rf_layer": rf_layer, "causal_rf": causal_rf,
+    "pool_size": pool_size,
+    "pool_cell": pool_cell,
+    "gap_channel": gap_channel,
+    "rf_layer": rf_layer,
+    "causal_rf": causal_rf,
 }

@@ -1,0 +1,151 @@
+"""One worked example per CLI solver (JSON-style params), shared by the CLI and registry tests."""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, dict] = {
+    "conv2d": {
+        "input": [[1, 1, 1, 0], [0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]],
+        "kernel": [[1, 0], [0, 1]],
+        "stride": 1,
+        "padding": [1, 0],
+        "bias": 1,
+    },
+    "conv_output_size": {"in_size": 28, "kernel_size": 3, "stride": 2, "padding": 1},
+    "depthwise_conv2d": {"input": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]], "kernel": [[[1]], [[2]]]},
+    "separable_conv2d": {
+        "input": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]],
+        "depthwise_kernel": [[[1]], [[2]]],
+        "pointwise_kernel": [[1, 1], [1, -1]],
+    },
+    "conv_params": {"in_channels": 3, "out_channels": 64, "kernel_size": 3, "output_size": 32},
+    "separable_cost": {"in_channels": 32, "out_channels": 64, "kernel_size": 3, "output_size": 56},
+    "pool": {
+        "input": [[1, 3, 2, 4], [5, 6, 1, 2], [7, 2, 3, 0], [1, 2, 9, 4]],
+        "size": 2,
+        "mode": "max",
+    },
+    "global_avg_pool": {"input": [[[1, 2], [3, 4]], [[0, 0], [0, 8]]]},
+    "receptive_field": {"kernel_sizes": [3, 3, 3], "strides": [1, 2, 1]},
+    "causal_receptive_field": {"kernel_size": 2, "layers": 4},
+    "quant_params": {"min": -1.0, "max": 3.0, "dtype": "uint8"},
+    "quant_params_per_channel": {"values": [[-1, 2], [0.5, 4]], "axis": 0, "symmetric": True},
+    "quantize": {"values": [0.5, 1.5, 2.5, -0.3], "scale": 1.0, "zero_point": 0},
+    "quantize_per_channel": {
+        "values": [[0.5, 1.5], [2.5, 3.5]],
+        "scales": [1, 0.5],
+        "zero_points": [0, 1],
+    },
+    "dequantize": {"q": [0, 64, 255], "scale": 0.015625, "zero_point": 64},
+    "quant_error": {
+        "values": [0.12, -0.5, 1.0],
+        "scale": 0.1,
+        "zero_point": 0,
+        "rounding": "half_up",
+    },
+    "magnitude_prune": {"weights": [[0.5, -0.1], [0.3, -0.8]], "sparsity": 0.5},
+    "channel_prune": {"weights": [[1, -1], [0.1, 0.2], [3, 0]], "amount": 0.34},
+    "softmax": {"logits": [1.0, 2.0, 3.0], "temperature": 2},
+    "soft_targets": {"teacher_logits": [5.0, 2.0, 1.0], "temperature": 4},
+    "distillation_loss": {
+        "student_logits": [1.0, 2.0, 0.5],
+        "teacher_logits": [3.0, 1.0, 0.2],
+        "temperature": 2,
+        "labels": 0,
+        "alpha": 0.7,
+    },
+    "cross_entropy": {"logits": [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], "target": [0, 1]},
+    "sigmoid": {"x": [0, 2]},
+    "binary_cross_entropy": {"p": [0.9, 0.2], "y": [1, 0]},
+    "contrastive_loss": {
+        "x1": [[0, 0], [1, 1]],
+        "x2": [[3, 4], [1, 1.5]],
+        "label": [1, 0],
+        "margin": 2,
+    },
+    "triplet_loss": {"anchor": [0, 0], "positive": [0, 1], "negative": [2, 0], "margin": 1},
+    "batch_norm": {"x": [[1, 2], [3, 6]], "gamma": 1, "beta": 0},
+    "shapley": {
+        "players": ["A", "B", "C"],
+        "values": {"": 0, "A": 10, "B": 20, "C": 30, "A,B": 50, "A,C": 60, "B,C": 70, "A,B,C": 120},
+    },
+    "shapley_mlp": {
+        "layers": [
+            {"weights": [[1, 0], [0, 1], [1, 1]], "bias": [0, -1], "activation": "relu"},
+            {"weights": [[1], [2]], "bias": 0.5},
+        ],
+        "x": [1, 2, 3],
+        "background": [[0, 0, 0], [1, 1, 1]],
+        "feature_names": ["年齢", "収入", "地域"],
+    },
+    "iou": {"box_a": [0, 0, 2, 2], "box_b": [1, 1, 3, 3]},
+    "nms": {
+        "boxes": [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]],
+        "scores": [0.9, 0.8, 0.7],
+        "threshold": 0.5,
+    },
+    "average_precision": {
+        "pred_boxes": [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]],
+        "scores": [0.9, 0.8, 0.7],
+        "gt_boxes": [[0, 0, 10, 10], [20, 20, 30, 31]],
+        "iou_threshold": 0.5,
+    },
+    "roi_pool": {
+        "feature_map": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
+        "roi": [0, 0, 2, 2],
+        "output_size": 2,
+    },
+    "bilinear": {"feature_map": [[0, 1], [2, 3]], "x": 0.5, "y": 0.25},
+    "roi_align": {
+        "feature_map": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]],
+        "roi": [0.5, 0.5, 2.5, 2.5],
+        "output_size": 1,
+        "sampling_ratio": 2,
+    },
+    "metrics": {"tp": 40, "fp": 10, "fn": 20, "tn": 30},
+    "confusion_matrix": {
+        "y_true": ["cat", "dog", "dog", "cat"],
+        "y_pred": ["cat", "dog", "cat", "cat"],
+    },
+    "attention": {
+        "q": [[1, 0], [0, 1]],
+        "k": [[1, 0], [0, 1]],
+        "v": [[1, 2], [3, 4]],
+        "mask": [[1, 0], [1, 1]],
+    },
+    "cosine_similarity": {"a": [1, 2, 3], "b": [2, 4, 6.5]},
+    "analogy": {
+        "vectors": {
+            "king": [0.9, 0.8, 0.1],
+            "man": [0.5, 0.1, 0.1],
+            "woman": [0.5, 0.1, 0.9],
+            "queen": [0.9, 0.8, 0.9],
+            "apple": [0.1, 0.9, 0.2],
+        },
+        "a": "king",
+        "b": "man",
+        "c": "woman",
+    },
+    "backprop": {
+        "nodes": [
+            {"name": "x", "op": "input", "value": 2},
+            {"name": "w", "op": "input", "value": -3},
+            {"name": "b", "op": "input", "value": 1},
+            {"name": "xw", "op": "mul", "inputs": ["x", "w"]},
+            {"name": "z", "op": "add", "inputs": ["xw", "b"]},
+            {"name": "y", "op": "sigmoid", "inputs": ["z"]},
+        ]
+    },
+    "activation_grad": {"name": "tanh", "x": [-1, 0, 1]},
+    "optimizer_step": {
+        "optimizer": "adam",
+        "params": [1.0, -2.0],
+        "grads": [0.5, -0.1],
+        "lr": 0.01,
+    },
+    "fc_params": {"layers": [784, 256, 10]},
+    "gradcam": {
+        "feature_maps": [[[1, 0], [0, 1]], [[0, 2], [2, 0]]],
+        "gradients": [[[1, 1], [1, 1]], [[-1, -1], [-1, -1]]],
+    },
+    "ctc_collapse": {"path": "hh-e-ll-llo"},
+}
