@@ -1,0 +1,496 @@
+"""Generate a problem of a family: parameters, statement, answer, worked solution, choices.
+
+Generation is seeded: the parameters are drawn from ``numpy.random.Generator(PCG64(...))``
+seeded by a :class:`numpy.random.SeedSequence` of ``(seed, difficulty, crc32(family id))`` —
+never Python's ``hash()`` — so the same family, difficulty and seed give the same problem on
+every machine and in every process.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gquiz.engine.core import EngineError, Solution
+from gquiz.problems.answers import AnswerError, Verdict, compare
+from gquiz.problems.display import format_answer, render_template
+from gquiz.problems.expr import ExprError, evaluate
+from gquiz.problems.generators import GenError, draw_param
+from gquiz.problems.mistakes import MISTAKES, MistakeContext
+from gquiz.problems.solve import run_solver
+from gquiz.problems.spec import Distractor, Family, Level
+
+__all__ = ["Choice", "GenerationError", "Problem", "check_answer", "generate", "parse_problem_id"]
+
+# Draws allowed before a family is declared broken (a `where:` that is almost never true).
+MAX_DRAWS = 200
+# Extra draws spent looking for a problem where three *named* mistakes give distinct values.
+NAMED_RETRIES = 12
+_SOLVER_ERRORS = (
+    EngineError,
+    ExprError,
+    GenError,
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    IndexError,
+    KeyError,
+)
+
+
+class GenerationError(RuntimeError):
+    """A family could not produce a problem (a bug in its file: the message says where)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the four exam-style choices."""
+
+    text: str
+    value: Any
+    correct: bool
+    mistake: str | None
+    """The distractor id (``None`` for the correct choice)."""
+    label: str
+    """Which mistake gives this value, in Japanese (``正解`` for the correct one)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A generated problem with everything needed to ask, check and explain it."""
+
+    id: str
+    family: Family
+    difficulty: int
+    seed: int
+    params: Mapping[str, Any]
+    args: Mapping[str, Any]
+    statement: str
+    answer: Any
+    answer_text: str
+    kind: str
+    tolerance: float
+    digits: int | None
+    solution: Solution
+    steps: tuple[str, ...]
+    choices: tuple[Choice, ...]
+
+    @property
+    def family_id(self) -> str:
+        return self.family.id
+
+    @property
+    def title(self) -> str:
+        return self.family.title
+
+    @property
+    def correct_index(self) -> int:
+        return next(i for i, c in enumerate(self.choices) if c.correct)
+
+    @property
+    def solution_md(self) -> str:
+        """The worked solution as Markdown (steps, answer)."""
+        return f"**正解: `{self.answer_text}`**\n\n#### 解き方\n\n" + steps_markdown(self.steps)
+
+    @property
+    def mistakes_md(self) -> str:
+        """Which mistake each wrong choice represents, as a Markdown list."""
+        lines = ["#### 選択肢の誤り", ""]
+        for n, c in enumerate(self.choices, start=1):
+            if not c.correct:
+                lines.append(f"- {n}. `{c.text}`: {_escape(c.label)}")
+        return "\n".join(lines)
+
+
+def parse_problem_id(problem_id: str) -> tuple[str, int, int]:
+    """``conv2d#2-17`` → ``("conv2d", 2, 17)``."""
+    m = re.fullmatch(r"([a-z0-9-]+)#([123])-(\d+)", problem_id.strip())
+    if not m:
+        raise ValueError(
+            f"問題 id {problem_id!r} は <ファミリー>#<難易度>-<シード> の形ではありません"
+        )
+    return m.group(1), int(m.group(2)), int(m.group(3))
+
+
+def _rng(family_id: str, difficulty: int, seed: int) -> np.random.Generator:
+    ss = np.random.SeedSequence([int(seed), int(difficulty), zlib.crc32(family_id.encode("utf-8"))])
+    return np.random.Generator(np.random.PCG64(ss))
+
+
+def digits_for(level: Level) -> int | None:
+    """Decimals shown for answers: the family's ``digits``, else enough for its tolerance."""
+    if level.digits is not None:
+        return level.digits
+    if level.tolerance > 0:
+        return max(0, math.ceil(-math.log10(level.tolerance) - 1e-9))
+    return None
+
+
+def _normalise(value: Any, kind: str) -> Any:
+    """Bring a computed value into the answer kind's form (or raise ValueError)."""
+    if value is None:
+        raise ValueError("値がない")
+    if kind == "choice":
+        return str(value)
+    if kind == "integer":
+        v = float(np.asarray(value).item()) if np.ndim(value) == 0 else None
+        if v is None or not math.isfinite(v) or abs(v - round(v)) > 1e-9:
+            raise ValueError(f"整数の答えのはずが {value!r}")
+        return int(round(v))
+    if kind == "float":
+        if np.ndim(value) != 0:
+            raise ValueError(f"スカラーの答えのはずが {value!r}")
+        v = float(np.asarray(value).item())
+        if not math.isfinite(v):
+            raise ValueError("有限でない")
+        return v
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("有限でない")
+    if kind == "vector":
+        return arr.ravel()
+    if arr.ndim != 2:
+        raise ValueError(f"行列の答えのはずが形 {arr.shape}")
+    return arr
+
+
+def _same(a: Any, b: Any, kind: str, tol: float, text_a: str, text_b: str) -> bool:
+    """Whether two choices could be confused: equal, or one's shown text checks as the other."""
+    if text_a == text_b:
+        return True
+    for value, text in ((a, text_b), (b, text_a)):
+        try:
+            if compare(kind, value, text, tol).correct:
+                return True
+        except AnswerError:
+            pass
+    if kind == "choice":
+        return str(a).replace(" ", "").lower() == str(b).replace(" ", "").lower()
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape:
+        return False
+    return bool(np.all(np.abs(x - y) <= tol + 1e-9))
+
+
+@dataclass
+class _Candidate:
+    value: Any
+    text: str
+    mistake: str
+    label: str
+
+
+class _Draw:
+    """One attempt at a problem: parameters, answer and distractor values."""
+
+    def __init__(self, family: Family, level: Level, rng: np.random.Generator):
+        self.family = family
+        self.level = level
+        self.rng = rng
+        self.digits = digits_for(level)
+
+    def params(self) -> dict[str, Any] | None:
+        names: dict[str, Any] = {}
+        for name, spec in self.level.params:
+            names[name] = draw_param(spec, self.rng, names)
+        for cond in self.level.where:
+            if not evaluate(cond, names):
+                return None
+        return names
+
+    def args(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: evaluate(v, params) for k, v in self.level.args.items()}
+
+    def pick(self, expr: str, params: Mapping[str, Any], args: Mapping[str, Any], raw: Any) -> Any:
+        names = {**args, **params, "args": args, "answer": raw}
+        return _normalise(evaluate(expr, names), self.level.kind)
+
+    def text(self, value: Any) -> str:
+        return format_answer(value, self.level.kind, self.digits)
+
+    def distractor(
+        self, d: Distractor, params: dict[str, Any], args: dict[str, Any], raw: Any, answer: Any
+    ) -> Any:
+        level = self.level
+        names = {**args, **params, "args": args, "answer": raw, "correct": answer}
+        if d.when is not None and not evaluate(d.when, names):
+            return None
+        solver = d.solver or level.solver
+        new_args = dict(args)
+        for k, v in d.args.items():
+            new_args[k] = evaluate(v, names)
+        if d.mistake is not None:
+            pick = d.pick or level.answer
+
+            def run(**changed: Any) -> Any:
+                raw2 = run_solver(solver, {**new_args, **changed}).answer
+                return self.pick(pick, params, new_args, raw2)
+
+            ctx = MistakeContext(params, new_args, answer, raw, run)
+            return _normalise(MISTAKES[d.mistake](ctx), level.kind)
+        if d.value is not None:
+            return _normalise(evaluate(d.value, {**names, "args": new_args}), level.kind)
+        raw2 = run_solver(solver, new_args).answer if (d.args or d.solver) else raw
+        return self.pick(d.pick or level.answer, params, new_args, raw2)
+
+
+def _fill(
+    picked: list[_Candidate],
+    answer: Any,
+    answer_text: str,
+    level: Level,
+    family: Family,
+    draw: _Draw,
+) -> list[_Candidate]:
+    """Top up the named mistakes with explained perturbations until there are three."""
+    picked = list(picked)
+    for fid, label, value in _fallbacks(answer, level.kind, family.options):
+        try:
+            value = _normalise(value, level.kind)
+        except ValueError:
+            continue
+        text = draw.text(value)
+        if _same(value, answer, level.kind, level.tolerance, text, answer_text):
+            continue
+        if any(_same(value, c.value, level.kind, level.tolerance, text, c.text) for c in picked):
+            continue
+        picked.append(_Candidate(value, text, fid, label))
+        if len(picked) == 3:
+            break
+    return picked
+
+
+def _fallbacks(answer: Any, kind: str, options: tuple[str, ...]) -> list[tuple[str, str, Any]]:
+    """Explained perturbations used only when fewer than three named mistakes differ."""
+    out: list[tuple[str, str, Any]] = []
+    if kind == "integer":
+        a = int(answer)
+        out += [
+            ("off-by-one-up", "1 多く数えた（端の数え間違い）", a + 1),
+            ("off-by-one-down", "1 少なく数えた（端の数え間違い）", a - 1),
+            ("doubled", "2 倍してしまった（片側だけのはずが両側分）", a * 2),
+            ("halved", "半分にしてしまった（両側のはずが片側分）", a // 2 if a % 2 == 0 else None),
+            ("off-by-two", "2 多く数えた", a + 2),
+        ]
+    elif kind == "float":
+        a = float(answer)
+        out += [
+            ("times-ten", "桁を 1 つ取り違えた（10 倍）", a * 10),
+            ("div-ten", "桁を 1 つ取り違えた（1/10）", a / 10),
+            ("complement", "補数を取った（1 − 答え）", 1 - a),
+            ("doubled", "2 倍してしまった", a * 2),
+            ("halved", "半分にしてしまった", a / 2),
+            ("negated", "符号を取り違えた", -a),
+        ]
+    elif kind == "vector":
+        arr = np.asarray(answer, dtype=float)
+        out += [
+            ("reversed", "順序を逆にした", arr[::-1]),
+            ("plus-one", "各要素を 1 ずつ多く数えた（0 始まりと 1 始まりの取り違え）", arr + 1),
+            ("minus-one", "各要素を 1 ずつ少なく数えた", arr - 1),
+            ("sorted", "大きさの順に並べ替えてしまった", np.sort(arr)[::-1]),
+            ("negated", "符号を取り違えた", -arr),
+            ("doubled", "2 倍してしまった", arr * 2),
+        ]
+    elif kind == "matrix":
+        arr = np.asarray(answer, dtype=float)
+        out += [
+            ("transposed", "行と列を取り違えた（転置）", arr.T),
+            ("flipped", "上下を逆に並べた", arr[::-1]),
+            ("mirrored", "左右を逆に並べた", arr[:, ::-1]),
+            ("plus-one", "各要素を 1 ずつ多く計算した", arr + 1),
+            ("doubled", "2 倍してしまった", arr * 2),
+        ]
+    else:
+        out += [
+            (f"option-{i + 1}", "別の選択肢（よくある取り違え）", o) for i, o in enumerate(options)
+        ]
+        text = str(answer)
+        out += [
+            ("reversed", "逆の順に読んだ", text[::-1]),
+            ("doubled-last", "最後の記号を重ねて数えた", text + text[-1:]),
+        ]
+    return [(i, label, v) for i, label, v in out if v is not None]
+
+
+def generate(family: Family, difficulty: int, seed: int) -> Problem:
+    """The problem ``f"{family.id}#{difficulty}-{seed}"``; same inputs, same problem."""
+    level = family.level(difficulty)
+    seed = int(seed)
+    if seed < 0:
+        raise ValueError("シードは 0 以上の整数です")
+    rng = _rng(family.id, level.difficulty, seed)
+    draw = _Draw(family, level, rng)
+    best: tuple[Any, ...] | None = None
+    last_error = ""
+    draws = 0
+    while draws < MAX_DRAWS:
+        draws += 1
+        try:
+            params = draw.params()
+            if params is None:
+                continue
+            args = draw.args(params)
+            solution = run_solver(level.solver, args)
+            answer = draw.pick(level.answer, params, args, solution.answer)
+            if level.require:
+                names = {
+                    **args,
+                    **params,
+                    "args": args,
+                    "answer": solution.answer,
+                    "correct": answer,
+                }
+                if not all(evaluate(r, names) for r in level.require):
+                    continue
+        except _SOLVER_ERRORS as exc:
+            last_error = f"{type(exc).__name__}: {exc}"
+            continue
+        answer_text = draw.text(answer)
+        named: list[_Candidate] = []
+        for d in level.distractors:
+            try:
+                value = draw.distractor(d, params, args, solution.answer, answer)
+            except _SOLVER_ERRORS:
+                continue
+            if value is None:
+                continue
+            text = draw.text(value)
+            if _same(value, answer, level.kind, level.tolerance, text, answer_text):
+                continue
+            if any(_same(value, c.value, level.kind, level.tolerance, text, c.text) for c in named):
+                continue
+            named.append(_Candidate(value, text, d.id, d.label))
+        # Which three named mistakes appear varies with the seed (all of them are explained).
+        picked = [named[i] for i in sorted(rng.permutation(len(named))[:3])] if named else []
+        if len(picked) < 3:
+            picked = _fill(picked, answer, answer_text, level, family, draw)
+        if len(picked) < 3:
+            continue  # not even the explained perturbations give three distinct choices
+        candidate = (params, args, solution, answer, answer_text, picked, len(named))
+        if best is None or len(named) > best[6]:
+            best = candidate
+        if len(named) >= 3 or draws > NAMED_RETRIES:
+            break
+    if best is None:
+        raise GenerationError(
+            f"{family.path}: 難易度 {difficulty} の問題を {MAX_DRAWS} 回試しても作れません"
+            f"（where の条件か引数・誤答を見直してください。最後のエラー: {last_error or 'where が成り立たないか、選択肢が 4 つそろわない'}）"
+        )
+    params, args, solution, answer, answer_text, picked, _ = best
+    choices = [Choice(answer_text, answer, True, None, "正解")]
+    choices += [Choice(c.text, c.value, False, c.mistake, c.label) for c in picked]
+    order = rng.permutation(4)
+    choices = [choices[i] for i in order]
+    names = {**args, **params}
+    statement = render_template(level.statement, names)
+    hint = _answer_hint(level.kind, level.tolerance, family.unordered)
+    if hint:
+        statement = f"{statement}\n\n{hint}"
+    from gquiz.render import render_steps
+
+    steps = tuple(render_steps(solution))
+    problem = Problem(
+        id=f"{family.id}#{level.difficulty}-{seed}",
+        family=family,
+        difficulty=level.difficulty,
+        seed=seed,
+        params=params,
+        args=args,
+        statement=statement,
+        answer=answer,
+        answer_text=answer_text,
+        kind=level.kind,
+        tolerance=level.tolerance,
+        digits=draw.digits,
+        solution=solution,
+        steps=steps,
+        choices=tuple(choices),
+    )
+    return problem
+
+
+def _answer_hint(kind: str, tol: float, unordered: bool) -> str:
+    if kind == "integer":
+        return "（整数で答えてください）"
+    if kind == "float":
+        return f"（小数で答えてください。誤差 ±{_tol(tol)} まで正解。`3/4` のような分数も可）"
+    if kind == "vector":
+        extra = "順序は問いません。" if unordered else ""
+        return f"（数値をカンマか空白で区切って答えてください。例: `1, 2, 3`。{extra}）".replace(
+            "。）", "）"
+        )
+    if kind == "matrix":
+        tail = f"誤差 ±{_tol(tol)} まで正解" if tol else ""
+        return (
+            "（行列は行を `;` か改行、要素を空白で区切って答えてください。例: `1 2; 3 4`"
+            + (f"。{tail}" if tail else "")
+            + "）"
+        )
+    return ""
+
+
+def _tol(t: float) -> str:
+    return f"{t:g}"
+
+
+def check_answer(problem: Problem, text: str) -> Verdict:
+    """Check a free answer; raises :class:`AnswerError` (Japanese message) for unreadable text."""
+    return compare(
+        problem.kind,
+        problem.answer,
+        text,
+        problem.tolerance,
+        expected_text=problem.answer_text,
+        options=problem.family.options,
+        unordered=problem.family.unordered,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Markdown of the worked steps
+# ---------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_MATRIX_LINE = re.compile(r"^\s*\[[\s\d.,eE+\-−]*\]\s*$")
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def steps_markdown(lines: tuple[str, ...] | list[str]) -> str:
+    """Step lines as Markdown: prose as list items (wraps), matrix rows as code blocks (aligned)."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if block:
+            out.append("")
+            out.append("```text")
+            out.extend(block)
+            out.append("```")
+            out.append("")
+            block.clear()
+
+    for line in lines:
+        if _MATRIX_LINE.match(line):
+            block.append(line.rstrip())
+            continue
+        flush()
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        prefix = "    - " if indent >= 2 else "- "
+        out.append(prefix + _escape(line.strip()))
+    flush()
+    return "\n".join(out).strip() + "\n"
+
+
+__all__ += ["AnswerError", "steps_markdown"]

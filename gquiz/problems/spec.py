@@ -1,0 +1,620 @@
+"""Problem-family files (problems/*.yaml): loading and validation.
+
+Errors are reported as :class:`FamilyFileError` lines ``path:line: message`` (Japanese), the
+same shape as ``gquiz bank check`` uses for content. See problems/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gquiz.problems.expr import ExprError, compile_expr
+
+__all__ = [
+    "ANSWER_KINDS",
+    "Distractor",
+    "Family",
+    "FamilyError",
+    "FamilyFileError",
+    "Level",
+    "load_families",
+    "parse_family",
+]
+
+ANSWER_KINDS = ("integer", "float", "vector", "matrix", "choice")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SECTION_RE = re.compile(r"^S\d+\.\d+$")
+_LEVEL_KEYS = {
+    "params",
+    "where",
+    "require",
+    "statement",
+    "args",
+    "answer",
+    "solver",
+    "distractors",
+    "kind",
+    "tolerance",
+    "digits",
+    "note",
+}
+_TOP_KEYS = {
+    "id",
+    "section",
+    "title",
+    "topic",
+    "keywords",
+    "solver",
+    "params",
+    "where",
+    "require",
+    "args",
+    "answer",
+    "kind",
+    "tolerance",
+    "digits",
+    "statement",
+    "levels",
+    "distractors",
+    "note",
+    "options",
+    "unordered",
+}
+_DISTRACTOR_KEYS = {"id", "label", "args", "solver", "pick", "mistake", "value", "when"}
+
+
+@dataclass(frozen=True)
+class FamilyFileError:
+    """One problem in a family file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class FamilyError(ValueError):
+    """One or more family files are invalid; ``errors`` lists them."""
+
+    def __init__(self, errors: list[FamilyFileError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Distractor:
+    """A named common mistake and how to compute its (wrong) answer."""
+
+    id: str
+    label: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    solver: str | None = None
+    pick: str | None = None
+    mistake: str | None = None
+    value: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    """Everything that may differ between difficulties (merged over the family's defaults)."""
+
+    difficulty: int
+    params: tuple[tuple[str, Any], ...]
+    where: tuple[str, ...]
+    statement: str
+    args: Mapping[str, Any]
+    answer: str
+    solver: str
+    kind: str
+    tolerance: float
+    digits: int | None
+    distractors: tuple[Distractor, ...]
+    note: str = ""
+    require: tuple[str, ...] = ()
+    """Conditions on the solved problem (names: the parameters, ``answer``, ``correct``)."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """A problem family read from ``problems/<id>.yaml``."""
+
+    id: str
+    section: str
+    title: str
+    path: str
+    levels: Mapping[int, Level]
+    topic: str | None = None
+    keywords: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    unordered: bool = False
+    spec: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def level(self, difficulty: int) -> Level:
+        try:
+            return self.levels[int(difficulty)]
+        except (KeyError, ValueError):
+            raise ValueError(
+                f"難易度は {', '.join(map(str, sorted(self.levels)))} のどれかです（{difficulty!r}）"
+            ) from None
+
+
+# ---------------------------------------------------------------------------
+# YAML with line numbers
+# ---------------------------------------------------------------------------
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 1
+    key_lines: dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    out = _LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line(d: Any, key: Any = None) -> int:
+    if isinstance(d, _LineDict):
+        if key is not None and key in d.key_lines:
+            return d.key_lines[key]
+        return d.line
+    return 1
+
+
+def _plain(obj: Any) -> Any:
+    """Line-tracking dicts back to plain dicts (for storing the spec)."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+# ---------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, path: str):
+        self.path = path
+        self.errors: list[FamilyFileError] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.errors.append(FamilyFileError(self.path, line, message))
+
+
+def _check_expr(text: Any, where: str, line: int, c: _Collector) -> None:
+    if isinstance(text, str):
+        try:
+            compile_expr(text)
+        except ExprError as exc:
+            c.add(line, f"{where}: {exc}")
+
+
+def _check_params(params: Any, where: str, line: int, c: _Collector) -> list[tuple[str, Any]]:
+    from gquiz.problems.generators import HELPERS, KINDS
+
+    if params is None:
+        return []
+    if not isinstance(params, dict):
+        c.add(line, f"{where} は 名前: 生成方法 のマッピングで書いてください")
+        return []
+    out = []
+    for name, spec in params.items():
+        ln = _line(params, name)
+        if not isinstance(name, str) or not name.isidentifier():
+            c.add(ln, f"{where} のパラメータ名 {name!r} は英字で始まる識別子にしてください")
+            continue
+        if isinstance(spec, dict):
+            kinds = [k for k in KINDS if k in spec]
+            if len(kinds) != 1:
+                c.add(ln, f"{where}.{name}: 生成方法を 1 つ指定してください（{', '.join(KINDS)}）")
+                continue
+            kind = kinds[0]
+            if kind in ("int", "float") and not (
+                isinstance(spec[kind], list) and len(spec[kind]) == 2
+            ):
+                c.add(ln, f"{where}.{name}: {kind}: には [最小, 最大] を指定してください")
+            if kind == "float" and "step" not in spec:
+                c.add(ln, f"{where}.{name}: float: には step（刻み）が必要です")
+            if kind in ("vector", "matrix") and "range" not in spec:
+                c.add(ln, f"{where}.{name}: {kind}: には range: [最小, 最大] が必要です")
+            if kind == "gen" and spec["gen"] not in HELPERS:
+                c.add(
+                    ln,
+                    f"{where}.{name}: 生成ヘルパー {spec['gen']!r} はありません（使えるもの: {', '.join(sorted(HELPERS))}）",
+                )
+            if kind == "expr":
+                _check_expr(spec["expr"], f"{where}.{name}", ln, c)
+        elif isinstance(spec, str):
+            _check_expr(spec, f"{where}.{name}", ln, c)
+        out.append((name, spec))
+    return out
+
+
+def _solver_exists(name: str) -> bool:
+    if ":" in name or "." in name:
+        from gquiz.problems.solve import resolve_dotted
+
+        try:
+            resolve_dotted(name)
+        except (ImportError, AttributeError, ValueError):
+            return False
+        return True
+    from gquiz.engine.core import EngineError
+    from gquiz.engine.registry import get_solver
+
+    try:
+        get_solver(name)
+    except EngineError:
+        return False
+    return True
+
+
+def _distractors(items: Any, where: str, line: int, c: _Collector) -> tuple[Distractor, ...]:
+    from gquiz.problems.mistakes import MISTAKES
+
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        c.add(line, f"{where} は誤答のリストで書いてください")
+        return ()
+    out = []
+    seen: set[str] = set()
+    for item in items:
+        ln = _line(item)
+        if not isinstance(item, dict):
+            c.add(ln, f"{where} の各項目は id, label を持つマッピングにしてください")
+            continue
+        unknown = set(item) - _DISTRACTOR_KEYS
+        if unknown:
+            c.add(
+                ln,
+                f"{where}: 不明なキー {', '.join(sorted(map(str, unknown)))}（使えるのは {', '.join(sorted(_DISTRACTOR_KEYS))}）",
+            )
+        did, label = item.get("id"), item.get("label")
+        if not isinstance(did, str) or not _ID_RE.match(did):
+            c.add(ln, f"{where}: 誤答の id {did!r} は英小文字・数字・- で書いてください")
+            continue
+        if did in seen:
+            c.add(ln, f"{where}: 誤答の id {did!r} が重複しています")
+        seen.add(did)
+        if not isinstance(label, str) or not label.strip():
+            c.add(
+                _line(item, "label") if "label" in item else ln,
+                f"{where}.{did}: label（どんな間違いかの日本語の説明）が必要です",
+            )
+            continue
+        ways = [k for k in ("args", "mistake", "value") if k in item]
+        if not ways and "solver" not in item and "pick" not in item:
+            c.add(
+                ln,
+                f"{where}.{did}: 誤答の求め方（args / solver / pick / mistake / value）がありません",
+            )
+        if "mistake" in item and item["mistake"] not in MISTAKES:
+            c.add(
+                _line(item, "mistake"),
+                f"{where}.{did}: 誤答関数 {item['mistake']!r} は gquiz/problems/mistakes.py にありません",
+            )
+        if "value" in item and "mistake" in item:
+            c.add(ln, f"{where}.{did}: value と mistake は同時に指定できません")
+        args = item.get("args") or {}
+        if not isinstance(args, dict):
+            c.add(_line(item, "args"), f"{where}.{did}: args はマッピングで書いてください")
+            args = {}
+        for k, v in args.items():
+            _check_expr(v, f"{where}.{did}.args.{k}", _line(args, k), c)
+        for key in ("pick", "value", "when"):
+            _check_expr(item.get(key), f"{where}.{did}.{key}", _line(item, key), c)
+        if item.get("solver") is not None and not _solver_exists(str(item["solver"])):
+            c.add(_line(item, "solver"), f"{where}.{did}: ソルバー {item['solver']!r} がありません")
+        out.append(
+            Distractor(
+                did,
+                label.strip(),
+                _plain(args),
+                item.get("solver"),
+                item.get("pick"),
+                item.get("mistake"),
+                item.get("value"),
+                item.get("when"),
+            )
+        )
+    return tuple(out)
+
+
+def parse_family(
+    data: Any, path: str, known_sections: set[str] | None = None
+) -> tuple[Family | None, list[FamilyFileError]]:
+    """Validate one parsed YAML document; returns the family (or None) and the errors."""
+    c = _Collector(path)
+    if not isinstance(data, dict):
+        c.add(1, "ファミリーのファイルは YAML のマッピング（id: ..., section: ... ）にしてください")
+        return None, c.errors
+    for key in data:
+        if key not in _TOP_KEYS:
+            c.add(
+                _line(data, key), f"不明なキー {key!r}（使えるのは {', '.join(sorted(_TOP_KEYS))}）"
+            )
+    for key in ("id", "section", "title", "solver", "kind", "statement", "levels"):
+        if key not in data:
+            c.add(1, f"{key} がありません")
+    if c.errors:
+        return None, c.errors
+    fid = data["id"]
+    if not isinstance(fid, str) or not _ID_RE.match(fid):
+        c.add(_line(data, "id"), f"id {fid!r} は英小文字・数字・- で書いてください")
+    elif Path(path).stem != fid:
+        c.add(
+            _line(data, "id"),
+            f"id {fid!r} がファイル名 {Path(path).name} と一致しません（{fid}.yaml にしてください）",
+        )
+    section = data["section"]
+    if not isinstance(section, str) or not _SECTION_RE.match(section):
+        c.add(_line(data, "section"), f"section {section!r} は S5.2 の形で書いてください")
+    elif known_sections is not None and section not in known_sections:
+        c.add(_line(data, "section"), f"不明な section id: {section}")
+    if not isinstance(data["title"], str) or not data["title"].strip():
+        c.add(_line(data, "title"), "title（日本語の題名）が空です")
+    base_params = _check_params(data.get("params"), "params", _line(data, "params"), c)
+    base_where = data.get("where") or []
+    if not isinstance(base_where, list):
+        c.add(_line(data, "where"), "where は条件式のリストで書いてください")
+        base_where = []
+    for w in base_where:
+        _check_expr(w, "where", _line(data, "where"), c)
+    base_distractors = _distractors(
+        data.get("distractors"), "distractors", _line(data, "distractors"), c
+    )
+    levels_raw = data["levels"]
+    levels: dict[int, Level] = {}
+    if not isinstance(levels_raw, dict) or not levels_raw:
+        c.add(_line(data, "levels"), "levels には難易度 1〜3 ごとの設定を書いてください")
+        levels_raw = {}
+    for key, lv in levels_raw.items():
+        ln = _line(levels_raw, key)
+        if key not in (1, 2, 3):
+            c.add(ln, f"levels のキーは 1, 2, 3 のどれかです（{key!r}）")
+            continue
+        if lv is None:
+            lv = {}
+        if not isinstance(lv, dict):
+            c.add(ln, f"levels.{key} はマッピングで書いてください")
+            continue
+        for k in lv:
+            if k not in _LEVEL_KEYS:
+                c.add(
+                    _line(lv, k),
+                    f"levels.{key}: 不明なキー {k!r}（使えるのは {', '.join(sorted(_LEVEL_KEYS))}）",
+                )
+        merged = {
+            k: data.get(k)
+            for k in (
+                "statement",
+                "args",
+                "answer",
+                "solver",
+                "kind",
+                "tolerance",
+                "digits",
+                "note",
+            )
+        }
+        merged.update({k: v for k, v in lv.items() if k in merged})
+        params = list(base_params)
+        own = _check_params(lv.get("params"), f"levels.{key}.params", _line(lv, "params"), c)
+        names = [n for n, _ in params]
+        for name, spec in own:
+            if name in names:
+                params[names.index(name)] = (name, spec)
+            else:
+                params.append((name, spec))
+                names.append(name)
+        where = list(base_where) + list(lv.get("where") or [])
+        require = list(data.get("require") or []) + list(lv.get("require") or [])
+        for r in require:
+            _check_expr(r, f"levels.{key}.require", _line(lv, "require"), c)
+        for w in lv.get("where") or []:
+            _check_expr(w, f"levels.{key}.where", _line(lv, "where"), c)
+        kind = merged["kind"]
+        if kind not in ANSWER_KINDS:
+            c.add(
+                _line(lv, "kind") if "kind" in lv else _line(data, "kind"),
+                f"kind {kind!r} は {', '.join(ANSWER_KINDS)} のどれかです",
+            )
+            continue
+        tol = merged["tolerance"]
+        if kind == "float" and tol is None:
+            c.add(
+                _line(data, "kind"),
+                f"levels.{key}: 小数の答え (kind: float) には tolerance（許容誤差）が必要です",
+            )
+            continue
+        try:
+            tol_f = float(tol or 0.0)
+        except (TypeError, ValueError):
+            c.add(_line(data, "tolerance"), f"tolerance {tol!r} は数値にしてください")
+            continue
+        if tol_f < 0:
+            c.add(_line(data, "tolerance"), "tolerance は 0 以上にしてください")
+        digits = merged["digits"]
+        if digits is not None and (not isinstance(digits, int) or not 0 <= digits <= 8):
+            c.add(_line(data, "digits"), "digits は 0〜8 の整数にしてください")
+            digits = None
+        if digits is not None and tol_f and 0.5 * 10 ** (-digits) > tol_f + 1e-12:
+            c.add(
+                _line(data, "digits"),
+                f"digits {digits} で表示した正解が tolerance {tol_f:g} に収まりません（桁を増やすか tolerance を大きく）",
+            )
+        solver = merged["solver"]
+        if not isinstance(solver, str) or not _solver_exists(solver):
+            c.add(
+                _line(lv, "solver") if "solver" in lv else _line(data, "solver"),
+                f"ソルバー {solver!r} がありません（gquiz solve --list か、モジュール:関数 の形）",
+            )
+        args = merged["args"] or {}
+        if not isinstance(args, dict):
+            c.add(_line(data, "args"), "args はソルバーの引数名: 式 のマッピングで書いてください")
+            args = {}
+        for k, v in args.items():
+            _check_expr(v, f"args.{k}", _line(args, k), c)
+        answer = merged["answer"] or "answer"
+        _check_expr(answer, "answer", _line(data, "answer"), c)
+        statement = merged["statement"]
+        if not isinstance(statement, str) or not statement.strip():
+            c.add(_line(data, "statement"), "statement（問題文のテンプレート）が空です")
+            continue
+        from gquiz.problems.display import template_fields
+
+        try:
+            for expr_text, _ in template_fields(statement):
+                _check_expr(
+                    expr_text,
+                    "statement",
+                    _line(lv, "statement") if "statement" in lv else _line(data, "statement"),
+                    c,
+                )
+        except ValueError as exc:
+            c.add(_line(data, "statement"), f"statement: {exc}")
+        dis = (
+            _distractors(
+                lv["distractors"], f"levels.{key}.distractors", _line(lv, "distractors"), c
+            )
+            if "distractors" in lv
+            else base_distractors
+        )
+        levels[key] = Level(
+            key,
+            tuple(params),
+            tuple(str(w) for w in where),
+            statement,
+            _plain(args),
+            str(answer),
+            solver,
+            kind,
+            tol_f,
+            digits,
+            dis,
+            str(merged.get("note") or ""),
+            tuple(str(r) for r in require),
+        )
+    for d in (1, 2, 3):
+        if d not in levels and not any(e.message.startswith(f"levels.{d}") for e in c.errors):
+            c.add(_line(data, "levels"), f"levels に難易度 {d} がありません")
+    options = data.get("options") or []
+    if not isinstance(options, list):
+        c.add(_line(data, "options"), "options は選択肢の文字列のリストで書いてください")
+        options = []
+    keywords = data.get("keywords") or []
+    if not isinstance(keywords, list):
+        c.add(_line(data, "keywords"), "keywords はリストで書いてください")
+        keywords = []
+    topic = data.get("topic")
+    if topic is not None and (not isinstance(topic, str) or not _ID_RE.match(topic)):
+        c.add(
+            _line(data, "topic"),
+            f"topic {topic!r} はトピックの slug（英小文字・数字・-）にしてください",
+        )
+    if c.errors:
+        return None, c.errors
+    fam = Family(
+        fid,
+        section,
+        data["title"].strip(),
+        path,
+        levels,
+        topic,
+        tuple(str(k) for k in keywords),
+        tuple(str(o) for o in options),
+        bool(data.get("unordered", False)),
+        _plain(data),
+    )
+    return fam, []
+
+
+def read_family_file(
+    path: Path, known_sections: set[str] | None = None
+) -> tuple[Family | None, list[FamilyFileError]]:
+    """Read and validate one family file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [FamilyFileError(str(path), 1, f"読めません: {exc}")]
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [
+            FamilyFileError(
+                str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {problem}"
+            )
+        ]
+    return parse_family(data, str(path), known_sections)
+
+
+def load_families(
+    problems_dir: Path | str, *, strict: bool = True, known_sections: set[str] | None = None
+) -> dict[str, Family]:
+    """All families of ``problems_dir`` (``*.yaml``), by id.
+
+    With ``strict`` (the default) any invalid file raises :class:`FamilyError` listing every
+    problem; otherwise invalid files are skipped.
+    """
+    root = Path(problems_dir)
+    families: dict[str, Family] = {}
+    errors: list[FamilyFileError] = []
+    if not root.is_dir():
+        return families
+    for path in sorted(root.glob("*.y*ml")):
+        fam, errs = read_family_file(path, known_sections)
+        errors.extend(errs)
+        if fam is not None:
+            if fam.id in families:
+                errors.append(
+                    FamilyFileError(
+                        str(path), 1, f"id {fam.id!r} が {families[fam.id].path} と重複しています"
+                    )
+                )
+                continue
+            families[fam.id] = fam
+    if errors and strict:
+        raise FamilyError(errors)
+    return families
+
+
+def check_families(
+    problems_dir: Path | str, known_sections: set[str] | None = None
+) -> list[FamilyFileError]:
+    """Every problem of every family file (for a `check` command or a test)."""
+    root = Path(problems_dir)
+    errors: list[FamilyFileError] = []
+    for path in sorted(root.glob("*.y*ml")):
+        errors.extend(read_family_file(path, known_sections)[1])
+    return errors
