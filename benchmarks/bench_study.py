@@ -44,7 +44,7 @@ def main() -> None:
         rng = random.Random(0)
         now = datetime(2026, 11, 24, 12)
         rows = []
-        for i in range(N_ATTEMPTS):
+        for _i in range(N_ATTEMPTS):
             q = rng.choice(questions)
             rows.append(
                 {

@@ -245,17 +245,39 @@ def _plain_session(obj: _Ctx, questions, mode: str) -> None:
 
 @main.command()
 @click.argument("family", required=False)
-@click.option("--weak", "mode", flag_value="weak", help="弱点克服: due reviews, weakest topics, generated problems.")
+@click.option(
+    "--weak",
+    "mode",
+    flag_value="weak",
+    help="弱点克服: due reviews, weakest topics, generated problems.",
+)
 @click.option("--wrong", "mode", flag_value="wrong", help="Questions whose last answer was wrong.")
 @click.option("--new", "mode", flag_value="new", help="Questions never answered.")
 @click.option("--flagged", "mode", flag_value="flagged", help="Flagged questions.")
-@click.option("--count", type=click.IntRange(min=1), default=None, help="Number of items (default 20, or 5 for a family).")
-@click.option("--difficulty", type=click.IntRange(1, 3), default=2, show_default=True, help="Difficulty of a family's problems.")
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of items (default 20, or 5 for a family).",
+)
+@click.option(
+    "--difficulty",
+    type=click.IntRange(1, 3),
+    default=2,
+    show_default=True,
+    help="Difficulty of a family's problems.",
+)
 @click.option("--seed", type=int, help="Seed: the same seed gives the same problems.")
 @click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
 @pass_ctx
 def drill(
-    obj: _Ctx, family: str | None, mode: str | None, count: int | None, difficulty: int, seed: int | None, plain: bool
+    obj: _Ctx,
+    family: str | None,
+    mode: str | None,
+    count: int | None,
+    difficulty: int,
+    seed: int | None,
+    plain: bool,
 ) -> None:
     """Drills: a 計算ドリル FAMILY (generated problems), or --weak / --wrong / --new / --flagged."""
     if family and mode:
@@ -280,7 +302,9 @@ def drill(
     _plain_session(obj, questions, "drill")
 
 
-def _family_drill(obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool) -> None:
+def _family_drill(
+    obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool
+) -> None:
     try:
         from gquiz.problems import load_families
         from gquiz.problems.plain import run_plain_drill
@@ -290,7 +314,9 @@ def _family_drill(obj: _Ctx, family: str, difficulty: int, seed: int | None, cou
     b, learner_id = obj.bank_and_learner()
     families = load_families(b.sources.problems)
     if family not in families:
-        click.echo(f"計算ドリル {family} はありません。候補: {', '.join(sorted(families))}", err=True)
+        click.echo(
+            f"計算ドリル {family} はありません。候補: {', '.join(sorted(families))}", err=True
+        )
         sys.exit(2)
     if not plain:
         from gquiz.tui.app import run_tui
@@ -306,7 +332,13 @@ def _family_drill(obj: _Ctx, family: str, difficulty: int, seed: int | None, cou
 
 @main.command()
 @click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
-@click.option("--count", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many items.")
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="At most this many items.",
+)
 @pass_ctx
 def review(obj: _Ctx, plain: bool, count: int) -> None:
     """Work through the reviews due today (FSRS)."""
@@ -327,8 +359,17 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True, help="Number of questions.")
-@click.option("--minutes", type=click.IntRange(min=1), default=100, show_default=True, help="Time limit.")
+@click.option(
+    "--questions",
+    "n",
+    type=click.IntRange(min=1),
+    default=145,
+    show_default=True,
+    help="Number of questions.",
+)
+@click.option(
+    "--minutes", type=click.IntRange(min=1), default=100, show_default=True, help="Time limit."
+)
 @click.option("--seed", type=int, help="Seed: the same seed gives the same exam.")
 @click.option("--pace", is_flag=True, help="Pace drill preset: 20 questions in 14 minutes.")
 @click.pass_context

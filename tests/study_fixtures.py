@@ -13,11 +13,15 @@ TOPICS = [
 ]
 
 
-def write_content(root: Path, per_topic: int = 8, topics: list[tuple[str, str]] | None = None) -> Path:
+def write_content(
+    root: Path, per_topic: int = 8, topics: list[tuple[str, str]] | None = None
+) -> Path:
     for section, slug in topics or TOPICS:
         folder = root / f"s{int(section[1:].split('.')[0]):02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        parts = [f"---\nsection: {section}\ntopic: {slug}\ntitle: トピック {slug}\n---\n\n# {slug}\n\nノート。\n\n# 問題\n"]
+        parts = [
+            f"---\nsection: {section}\ntopic: {slug}\ntitle: トピック {slug}\n---\n\n# {slug}\n\nノート。\n\n# 問題\n"
+        ]
         for i in range(1, per_topic + 1):
             parts.append(
                 f"\n## {slug}-{i:02d}\ndifficulty: {1 + i % 3}\n\n{slug} の問題 {i}。最も適切なものを選べ。\n\n"

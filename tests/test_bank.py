@@ -112,8 +112,12 @@ def test_daily_rollup_matches_attempts_and_rebuilds(bank: Bank) -> None:
     lid = bank.learner_id("tester")
     days = [datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 23), datetime(2026, 11, 3, 8)]
     for i, at in enumerate(days):
-        bank.record_attempt(lid, AttemptRecord("fx-conv-01", "S5.2", i != 1, "2", topic_slug="fx-conv", at=at))
-    bank.record_attempt(lid, AttemptRecord("conv2d", "S5.2", True, "3", item_kind="family", at=days[0]))
+        bank.record_attempt(
+            lid, AttemptRecord("fx-conv-01", "S5.2", i != 1, "2", topic_slug="fx-conv", at=at)
+        )
+    bank.record_attempt(
+        lid, AttemptRecord("conv2d", "S5.2", True, "3", item_kind="family", at=days[0])
+    )
     summary = sorted(bank.attempt_summary(lid))
     assert summary == [
         ("family", "S5.2", None, "2026-11-01", 1, 1),

@@ -52,4 +52,6 @@ def test_every_section_has_a_note_and_eight_questions(parsed) -> None:
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="shared/ syllabus not beside this checkout")
 def test_syllabus_copy_is_up_to_date() -> None:
-    assert (REPO / "content" / "syllabus" / "keywords.tsv").read_text(encoding="utf-8") == SHARED.read_text(encoding="utf-8")
+    assert (REPO / "content" / "syllabus" / "keywords.tsv").read_text(
+        encoding="utf-8"
+    ) == SHARED.read_text(encoding="utf-8")

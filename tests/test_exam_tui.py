@@ -65,7 +65,9 @@ async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
         await pilot.press("f")
         await pilot.press("right")
         await settle(app, pilot)
-        assert "問 3/10" in status(app) and "回答済 2" in status(app) and "フラグ 1" in status(app)
+        assert "問 3/10" in status(app)
+        assert "回答済 2" in status(app)
+        assert "フラグ 1" in status(app)
         screen.session.spend(2, 120_000)  # pretend two minutes went by on question 3
         await pilot.press("q")
         await settle(app, pilot)
@@ -83,7 +85,9 @@ async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
-        assert "問 3/10" in status(app) and "回答済 2" in status(app) and "フラグ 1" in status(app)
+        assert "問 3/10" in status(app)
+        assert "回答済 2" in status(app)
+        assert "フラグ 1" in status(app)
         assert "残り 11:" in status(app) or "残り 12:0" in status(app)
         # Change an answer before submitting, jump to question 2 and fix it.
         await pilot.press("g")
@@ -110,6 +114,7 @@ async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
         assert sum(int(r[1].split("/")[1]) for r in rows) == 10
         assert {r[0] for r in rows} <= {"S1", "S3", "S5", "S9", "S10"}
     attempts = db_rows(exam_settings, "select mode, correct from attempts")
-    assert len(attempts) == 10 and {m for m, _c in attempts} == {"exam"}
+    assert len(attempts) == 10
+    assert {m for m, _c in attempts} == {"exam"}
     assert sum(c for _m, c in attempts) == 9
     assert db_rows(exam_settings, "select count(*) from exams where submitted_at is null") == [(0,)]

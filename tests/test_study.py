@@ -62,13 +62,19 @@ def test_two_right_answers_are_not_mastery() -> None:
     assert m.high == 1.0
     assert not m.mastered
     many = mastery_of([(True, NOW)] * 30, NOW)
-    assert many.mastered and many.low > 0.9
+    assert many.mastered
+    assert many.low > 0.9
 
 
 def test_recent_answers_weigh_more() -> None:
     old_wrong_new_right = [(False, NOW - timedelta(days=90))] * 5 + [(True, NOW)] * 5
     old_right_new_wrong = [(True, NOW - timedelta(days=90))] * 5 + [(False, NOW)] * 5
-    assert mastery_of(old_wrong_new_right, NOW).estimate > 0.7 > 0.3 > mastery_of(old_right_new_wrong, NOW).estimate
+    assert (
+        mastery_of(old_wrong_new_right, NOW).estimate
+        > 0.7
+        > 0.3
+        > mastery_of(old_right_new_wrong, NOW).estimate
+    )
 
 
 def test_wilson_matches_known_values() -> None:
@@ -102,9 +108,16 @@ def test_fsrs_schedules_wrong_sooner_than_right_and_keeps_growing() -> None:
     assert intervals[-1] > intervals[2] > timedelta(days=1)
 
 
-def test_answers_move_cards_and_cards_survive_a_rebuild(study_bank: Bank, study_settings: Settings) -> None:
+def test_answers_move_cards_and_cards_survive_a_rebuild(
+    study_bank: Bank, study_settings: Settings
+) -> None:
     runner = CliRunner()
-    runner.invoke(main, ["quiz", "--plain", "--topic", "st-def", "--count", "2", "--seed", "1"], input="1\n2\n", env=env(study_settings))
+    runner.invoke(
+        main,
+        ["quiz", "--plain", "--topic", "st-def", "--count", "2", "--seed", "1"],
+        input="1\n2\n",
+        env=env(study_settings),
+    )
     cards = study_bank.cards(study_bank.learner_id("tester"))
     assert len(cards) == 2
     assert all(reviewed for *_x, reviewed in cards)
@@ -113,12 +126,16 @@ def test_answers_move_cards_and_cards_survive_a_rebuild(study_bank: Bank, study_
 
 
 # -- the weak-topic scenario of the issue --------------------------------------------------------
-def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(study_settings: Settings) -> None:
+def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(
+    study_settings: Settings,
+) -> None:
     runner = CliRunner()
     weak = "st-fair"
     for _section, slug in TOPICS:
         answer = "2\n" if slug == weak else "1\n"  # choice 1 is always right in the fixture
-        result = runner.invoke(main, ["quiz", "--plain", "--topic", slug], input=answer * 8, env=env(study_settings))
+        result = runner.invoke(
+            main, ["quiz", "--plain", "--topic", slug], input=answer * 8, env=env(study_settings)
+        )
         assert result.exit_code == 0, result.output
     stats = json.loads(runner.invoke(main, ["stats", "--json"], env=env(study_settings)).stdout)
     assert stats["weakest_topics"][0]["slug"] == weak
@@ -127,7 +144,12 @@ def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(study_setting
     assert fair["mastery_high"] < 0.3
     for key in ("mastery", "mastery_low", "mastery_high", "due", "attempts", "accuracy"):
         assert key in stats["sections"][0]
-    drill = runner.invoke(main, ["drill", "--weak", "--plain", "--count", "10", "--seed", "2"], input="1\n" * 10, env=env(study_settings))
+    drill = runner.invoke(
+        main,
+        ["drill", "--weak", "--plain", "--count", "10", "--seed", "2"],
+        input="1\n" * 10,
+        env=env(study_settings),
+    )
     assert drill.exit_code == 0, drill.output
     asked = [line.split("] ", 1)[1] for line in drill.stdout.splitlines() if line.startswith("[")]
     assert len(asked) == len(set(asked)) == 10
@@ -138,13 +160,19 @@ def test_wrong_new_and_flagged_modes(study_bank: Bank) -> None:
     from gquiz.study.drill import select_drill
 
     lid = study_bank.learner_id("tester")
-    study_bank.record_attempt(lid, AttemptRecord("st-def-01", "S1.1", False, "2", topic_slug="st-def"))
-    study_bank.record_attempt(lid, AttemptRecord("st-def-02", "S1.1", True, "1", topic_slug="st-def"))
+    study_bank.record_attempt(
+        lid, AttemptRecord("st-def-01", "S1.1", False, "2", topic_slug="st-def")
+    )
+    study_bank.record_attempt(
+        lid, AttemptRecord("st-def-02", "S1.1", True, "1", topic_slug="st-def")
+    )
     study_bank.set_flag(lid, "question", "st-conv-03", True)
     assert [q.id for q in select_drill(study_bank, lid, "wrong", 10)] == ["st-def-01"]
     assert [q.id for q in select_drill(study_bank, lid, "flagged", 10)] == ["st-conv-03"]
     new = {q.id for q in select_drill(study_bank, lid, "new", 100)}
-    assert "st-def-01" not in new and "st-def-02" not in new and len(new) == 38
+    assert "st-def-01" not in new
+    assert "st-def-02" not in new
+    assert len(new) == 38
 
 
 # -- blueprint, exam, export ----------------------------------------------------------------------
@@ -181,14 +209,16 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     exam.current = 2
     exam.save()
     again = ExamSession.unfinished(study_bank, lid)
-    assert again is not None and again.exam_id == exam.exam_id
+    assert again is not None
+    assert again.exam_id == exam.exam_id
     assert again.answers == {0: [0], 1: [1]}
     assert again.flags == {2}
     assert again.current == 2
     assert again.remaining_s == pytest.approx(14 * 60 - 90)
     assert [q.id for q in again.questions] == [q.id for q in exam.questions]
     result = again.submit(now=NOW)
-    assert result.total == 10 and result.score == 1
+    assert result.total == 10
+    assert result.score == 1
     assert sum(t for _c, t in result.per_major.values()) == 10
     assert len(result.wrong) == 9
     assert ExamSession.unfinished(study_bank, lid) is None
@@ -199,14 +229,32 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
 def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Path) -> None:
     # A question carrying markup must come out escaped in HTML.
     path = study_settings.content / "s01" / "st-def.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("st-def の問題 1。", "<script>alert(1)</script> & <b>x</b>"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "st-def の問題 1。", "<script>alert(1)</script> & <b>x</b>"
+        ),
+        encoding="utf-8",
+    )
     study_bank.build()
     runner = CliRunner()
     out = {}
     for fmt in ("md", "html", "json"):
         target = tmp_path / f"exam.{fmt}"
         result = runner.invoke(
-            main, ["exam", "export", "--questions", "40", "--seed", "5", "--format", fmt, "--out", str(target)], env=env(study_settings)
+            main,
+            [
+                "exam",
+                "export",
+                "--questions",
+                "40",
+                "--seed",
+                "5",
+                "--format",
+                fmt,
+                "--out",
+                str(target),
+            ],
+            env=env(study_settings),
         )
         assert result.exit_code == 0, result.output
         out[fmt] = target.read_text(encoding="utf-8")
@@ -218,7 +266,8 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
         assert q["answer"] == [p + 1 for p in sorted(views[q["id"]].correct_positions)]
         assert q["choices"] == [c.text for c in views[q["id"]].choices]
     assert out["md"].index("# 解答と解説") > out["md"].index("## 問40\n")
-    assert "<script>" not in out["html"] and "&lt;script&gt;" in out["html"]
+    assert "<script>" not in out["html"]
+    assert "&lt;script&gt;" in out["html"]
     assert "<b>x</b>" not in out["html"]
 
     class Checker(HTMLParser):
@@ -233,7 +282,8 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
             self.sections += tag == "section"
 
         def handle_endtag(self, tag: str) -> None:
-            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+            assert self.stack, tag
+            assert self.stack[-1] == tag, (tag, self.stack[-5:])
             self.stack.pop()
 
     checker = Checker()

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -75,13 +74,18 @@ def content_hash(sources: Sources) -> str:
 
 def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
     """Read problems/*.yaml; each needs at least id, section and title."""
+    import yaml
+
     specs: list[dict] = []
     errors: list[ContentError] = []
     if not problems.is_dir():
         return specs, errors
     for path in sorted(problems.glob("*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(
+                path.read_text(encoding="utf-8"),
+                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+            )  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             errors.append(

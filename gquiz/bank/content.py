@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from gquiz.syllabus import Syllabus, normalize
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTIONS_HEADING = "問題"
@@ -79,7 +79,18 @@ class ParseResult:
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+    # Imported here: opening the bank (which only hashes the content) must not pay for the parser.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    # Only block structure is read (inline tokens keep their raw .content), so the inline
+    # parse, the slowest part of markdown-it, is switched off.
+    return (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .use(front_matter_plugin)
+        .disable("inline")
+    )
 
 
 def _heading_text(tokens: list[Token], i: int) -> str:
@@ -141,9 +152,11 @@ class _FileParser:
         )
 
     def _front_matter(self, token: Token) -> dict | None:
+        import yaml
+
         line = (token.map[0] if token.map else 0) + 1
         try:
-            data = yaml.safe_load(token.content)
+            data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = line + 1 + mark.line if mark is not None else line

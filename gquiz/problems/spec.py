@@ -566,6 +566,18 @@ def read_family_file(
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return None, [FamilyFileError(str(path), 1, f"読めません: {exc}")]
+    # Fast path: libyaml's C loader. Only a file with problems is read again with the
+    # (pure-Python) line-tracking loader, so that its errors can name their lines.
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            quick = yaml.load(text, Loader=fast)  # noqa: S506 - the safe loader
+        except yaml.YAMLError:
+            quick = None
+        if quick is not None:
+            fam, errors = parse_family(quick, str(path), known_sections)
+            if not errors:
+                return fam, errors
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -588,11 +600,22 @@ def load_families(
     problem; otherwise invalid files are skipped.
     """
     root = Path(problems_dir)
+    if not root.is_dir():
+        return {}
+    paths = sorted(root.glob("*.y*ml"))
+    # Drills and exams ask for the families often; re-read only when a file changed.
+    key = (
+        str(root.resolve()),
+        strict,
+        frozenset(known_sections or ()),
+        tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths),
+    )
+    cached = _FAMILY_CACHE.get(key)
+    if cached is not None:
+        return dict(cached)
     families: dict[str, Family] = {}
     errors: list[FamilyFileError] = []
-    if not root.is_dir():
-        return families
-    for path in sorted(root.glob("*.y*ml")):
+    for path in paths:
         fam, errs = read_family_file(path, known_sections)
         errors.extend(errs)
         if fam is not None:
@@ -606,7 +629,12 @@ def load_families(
             families[fam.id] = fam
     if errors and strict:
         raise FamilyError(errors)
+    _FAMILY_CACHE.clear()
+    _FAMILY_CACHE[key] = dict(families)
     return families
+
+
+_FAMILY_CACHE: dict[tuple, dict[str, Family]] = {}
 
 
 def check_families(

@@ -40,7 +40,7 @@ def quantize_value(step: Step) -> str:
     tie = f"（ちょうど .5 なので{rule}）" if a["tie"] else ""
     clamp = f" → クランプして {a['q']}" if a["clamped"] else ""
     return (
-        f"q = round(x / scale + zero_point) = round({ft(a['x'])} / {ft(a['scale'])} + {a['zero_point']}) = "
+        f"q = round(x / scale + zero_point) = round({ft(a['x'])} / {ft(a['scale'])} + {ft(a['zero_point'])}) = "
         f"round({f(a['scaled'])}) = {f(a['rounded'])}{tie}{clamp}"
     )
 

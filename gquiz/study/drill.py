@@ -30,7 +30,9 @@ DUE_SHARE = 1 / 3
 FAMILY_SHARE = 0.2
 
 
-def generated_problems(bank: Bank, family_ids: list[str], count: int, rng: random.Random) -> list[QuestionView]:
+def generated_problems(
+    bank: Bank, family_ids: list[str], count: int, rng: random.Random
+) -> list[QuestionView]:
     """Exam-style generated problems from drill families (empty if the families are unavailable)."""
     if not family_ids or count <= 0:
         return []
@@ -81,22 +83,37 @@ def select_drill(
             chosen.append(q)
 
     if mode == "wrong":
-        take([by_id[i] for (k, i), ok in last.items() if k == "question" and not ok and i in by_id], count)
+        take(
+            [by_id[i] for (k, i), ok in last.items() if k == "question" and not ok and i in by_id],
+            count,
+        )
         return chosen
     if mode == "new":
         take([q for q in questions if ("question", q.id) not in last], count)
         return chosen
     if mode == "flagged":
-        flagged = [i for k, i, _d, f, _r in bank.cards(learner_id) if f and k == "question" and i in by_id]
+        flagged = [
+            i for k, i, _d, f, _r in bank.cards(learner_id) if f and k == "question" and i in by_id
+        ]
         take([by_id[i] for i in flagged], count)
         return chosen
 
     stats = learner_stats(bank, learner_id, now)
     weak = stats["weakest_topics"]
-    due_ids = [i for k, i, d, _f, reviewed in bank.cards(learner_id) if k == "question" and reviewed and d <= now and i in by_id]
+    due_ids = [
+        i
+        for k, i, d, _f, reviewed in bank.cards(learner_id)
+        if k == "question" and reviewed and d <= now and i in by_id
+    ]
     # Due cards of weak topics first: they serve both purposes.
     weak_slugs = [t["slug"] for t in weak]
-    due_ids.sort(key=lambda i: weak_slugs.index(by_id[i].topic_slug) if by_id[i].topic_slug in weak_slugs else len(weak_slugs))
+    due_ids.sort(
+        key=lambda i: (
+            weak_slugs.index(by_id[i].topic_slug)
+            if by_id[i].topic_slug in weak_slugs
+            else len(weak_slugs)
+        )
+    )
     n_due = min(len(due_ids), math.floor(count * DUE_SHARE))
     for i in due_ids[:n_due]:
         seen.add(i)
@@ -108,7 +125,7 @@ def select_drill(
     remaining = count - len(chosen) - n_family
     targets = weak[:WEAK_TOPICS]
     need = [1.0 - t["mastery"] for t in targets]
-    for t, w in zip(targets, need):
+    for t, w in zip(targets, need, strict=False):
         share = w / sum(need) if sum(need) else 0.0
         want = math.ceil(remaining * share)
         topic_qs = [q for q in questions if q.topic_slug == t["slug"]]
@@ -121,7 +138,14 @@ def select_drill(
     chosen.extend(generated_problems(bank, drill_families, n_family, rng))
     if len(chosen) < count:
         weak_sections = {t["section"] for t in weak}
-        take([q for q in questions if q.section_id in weak_sections and ("question", q.id) not in last], count - len(chosen))
+        take(
+            [
+                q
+                for q in questions
+                if q.section_id in weak_sections and ("question", q.id) not in last
+            ],
+            count - len(chosen),
+        )
     if len(chosen) < count:
         take([q for q in questions if ("question", q.id) not in last], count - len(chosen))
     if len(chosen) < count:

@@ -58,16 +58,23 @@ def load_blueprint(content: Path) -> Blueprint:
     text = (content / "exam-blueprint.md").read_text(encoding="utf-8")
     _, front, _ = text.split("---", 2)
     data = yaml.safe_load(front)
-    return Blueprint({str(k): float(v) for k, v in data["weights"].items()}, float(data.get("generated_share", 0)))
+    return Blueprint(
+        {str(k): float(v) for k, v in data["weights"].items()},
+        float(data.get("generated_share", 0)),
+    )
 
 
-def assemble(bank: Bank, n: int, seed: int, blueprint: Blueprint | None = None) -> list[dict[str, Any]]:
+def assemble(
+    bank: Bank, n: int, seed: int, blueprint: Blueprint | None = None
+) -> list[dict[str, Any]]:
     """The exam's items, by the blueprint; the same seed gives the same exam."""
     blueprint = blueprint or load_blueprint(bank.sources.content)
     rng = random.Random(seed)
     with bank.sessions() as session:
         rows = session.execute(
-            select(Question.id, Question.section_id).where(Question.active).order_by(Question.sort_order)
+            select(Question.id, Question.section_id)
+            .where(Question.active)
+            .order_by(Question.sort_order)
         ).all()
     by_major: dict[str, list[str]] = defaultdict(list)
     for qid, section in rows:
@@ -99,11 +106,19 @@ def assemble(bank: Bank, n: int, seed: int, blueprint: Blueprint | None = None) 
     items: list[dict[str, Any]] = []
     for major in sorted(plan, key=_major_no):
         from_bank, gen = plan[major]
-        items.extend({"kind": "question", "id": qid} for qid in rng.sample(by_major.get(major, []), from_bank))
+        items.extend(
+            {"kind": "question", "id": qid}
+            for qid in rng.sample(by_major.get(major, []), from_bank)
+        )
         fams = families_by_major.get(major, [])
         for i in range(gen):
             items.append(
-                {"kind": "family", "family": fams[i % len(fams)], "difficulty": rng.choice((1, 2, 2, 3)), "seed": rng.randrange(10**6)}
+                {
+                    "kind": "family",
+                    "family": fams[i % len(fams)],
+                    "difficulty": rng.choice((1, 2, 2, 3)),
+                    "seed": rng.randrange(10**6),
+                }
             )
     rng.shuffle(items)
     return items
@@ -158,13 +173,21 @@ class ExamSession:
 
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
-    def start(cls, bank: Bank, learner_id: int, n: int, minutes: int, seed: int | None = None) -> ExamSession:
+    def start(
+        cls, bank: Bank, learner_id: int, n: int, minutes: int, seed: int | None = None
+    ) -> ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
         questions = item_views(bank, items)
         with bank.sessions() as session:
             exam = Exam(
-                learner_id=learner_id, seed=seed, n_questions=len(items), minutes=minutes, remaining_s=minutes * 60.0, items=items, state={}
+                learner_id=learner_id,
+                seed=seed,
+                n_questions=len(items),
+                minutes=minutes,
+                remaining_s=minutes * 60.0,
+                items=items,
+                state={},
             )
             session.add(exam)
             session.commit()
@@ -176,7 +199,9 @@ class ExamSession:
         """The latest exam not yet submitted, with the time that was left."""
         with bank.sessions() as session:
             exam = session.scalars(
-                select(Exam).where(Exam.learner_id == learner_id, Exam.submitted_at.is_(None)).order_by(Exam.id.desc())
+                select(Exam)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_(None))
+                .order_by(Exam.id.desc())
             ).first()
             if exam is None:
                 return None
@@ -269,7 +294,10 @@ class ExamSession:
         from gquiz.study.stats import learner_stats
 
         now = now or utcnow()
-        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in learner_stats(self.bank, self.learner_id, now)["majors"]}
+        before = {
+            m["id"]: m["mastery"] if m["attempts"] else None
+            for m in learner_stats(self.bank, self.learner_id, now)["majors"]
+        }
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
         per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         wrong: list[tuple[int, QuestionView, tuple[int, ...]]] = []
@@ -304,7 +332,9 @@ class ExamSession:
                 exam.remaining_s = self.remaining_s
                 session.commit()
         self.submitted = True
-        after = {m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]}
+        after = {
+            m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]
+        }
         return ExamResult(
             score,
             self.total,

@@ -109,7 +109,9 @@ def record_answer(
     """Commit an attempt and move the item's FSRS card in the same transaction."""
     previous = bank.card(learner_id, question.kind, question.item_id)
     update = schedule(
-        previous.card if previous and previous.card else None, rating_for(correct, elapsed_ms, usual_ms), at
+        previous.card if previous and previous.card else None,
+        rating_for(correct, elapsed_ms, usual_ms),
+        at,
     )
     bank.record_attempt(
         learner_id,

@@ -53,7 +53,9 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
-def schedule(card: dict[str, Any] | None, rating: str, at: datetime, card_id: int = 1) -> CardUpdate:
+def schedule(
+    card: dict[str, Any] | None, rating: str, at: datetime, card_id: int = 1
+) -> CardUpdate:
     """Apply one review to a stored card (None for a new one) and return the new state."""
     from fsrs import Card, Rating
 

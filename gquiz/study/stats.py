@@ -70,7 +70,12 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
         if day in due_by_day:
             due_by_day[day] += 1
 
-    out: dict[str, Any] = {"generated_at": now.isoformat(timespec="seconds"), "majors": [], "sections": [], "topics": []}
+    out: dict[str, Any] = {
+        "generated_at": now.isoformat(timespec="seconds"),
+        "majors": [],
+        "sections": [],
+        "topics": [],
+    }
     total = MasteryAccumulator()
     for m in majors:
         macc = MasteryAccumulator()
@@ -78,7 +83,13 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
             sacc = sections.get(s.id, MasteryAccumulator())
             macc.merge(sacc)
             out["sections"].append(
-                {"id": s.id, "title": s.title, "questions": s.n_questions, "due": due_section.get(s.id, 0), **sacc.result().to_json()}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "questions": s.n_questions,
+                    "due": due_section.get(s.id, 0),
+                    **sacc.result().to_json(),
+                }
             )
             for t in s.topics:
                 tacc = topics.get(t.slug, MasteryAccumulator())
@@ -102,17 +113,33 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
                 **macc.result().to_json(),
             }
         )
-    out["families"] = [{"id": fid, "section": family_sections.get(fid), **acc.result().to_json()} for fid, acc in sorted(families.items())]
+    out["families"] = [
+        {"id": fid, "section": family_sections.get(fid), **acc.result().to_json()}
+        for fid, acc in sorted(families.items())
+    ]
     out["total"] = {"due": due_now, **total.result().to_json()}
     attempted = [t for t in out["topics"] if t["attempts"]]
     attempted.sort(key=lambda t: (t["mastery"], t["mastery_high"], -t["attempts"]))
     out["weakest_topics"] = [
-        {k: t[k] for k in ("slug", "section", "title", "attempts", "accuracy", "mastery", "mastery_low", "mastery_high")}
+        {
+            k: t[k]
+            for k in (
+                "slug",
+                "section",
+                "title",
+                "attempts",
+                "accuracy",
+                "mastery",
+                "mastery_low",
+                "mastery_high",
+            )
+        }
         for t in attempted[:WEAKEST]
         if t["level"] != "定着"
     ]
     out["accuracy_by_day"] = [
-        {"day": d, "attempts": n, "correct": c, "accuracy": round(c / n, 4)} for d, (n, c) in sorted(by_day.items())
+        {"day": d, "attempts": n, "correct": c, "accuracy": round(c / n, 4)}
+        for d, (n, c) in sorted(by_day.items())
     ]
     out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
     return out
@@ -120,5 +147,3 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
 
 def weakest_topic_slugs(stats: dict[str, Any]) -> list[str]:
     return [t["slug"] for t in stats["weakest_topics"]]
-
-

@@ -36,7 +36,9 @@ class GQuizApp(App[None]):
         from gquiz.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        self.open_bank()
+        # Open the bank only once the first screen is on the terminal: its imports and file
+        # hashing would otherwise compete with the first paint for the GIL.
+        self.call_after_refresh(self.open_bank)
 
     @work(
         thread=True,
@@ -80,7 +82,11 @@ class GQuizApp(App[None]):
             self.post_message(StartQuiz(args, "問題演習"))
         elif kind == "drill":
             mode = args.get("mode", "weak")
-            self.post_message(StartQuiz({"drill": mode, **{k: v for k, v in args.items() if k != "mode"}}, MODES[mode]))
+            self.post_message(
+                StartQuiz(
+                    {"drill": mode, **{k: v for k, v in args.items() if k != "mode"}}, MODES[mode]
+                )
+            )
         elif kind == "review":
             self.post_message(StartQuiz({"review": True, **args}, "今日の復習"))
         elif kind == "exam":
@@ -88,9 +94,9 @@ class GQuizApp(App[None]):
         elif kind == "family":
             self.push_optional("gquiz.tui.screens.drill", "DrillScreen", args.get("family"))
         elif kind == "lab":
-            self.push_optional("gquiz.tui.screens.labs", "LabsScreen", args.get("name"))
+            self.push_optional("gquiz.tui.screens.labs", "LabsScreen", **args)
 
-    def push_optional(self, module: str, name: str, *args: Any) -> None:
+    def push_optional(self, module: str, name: str, *args: Any, **kwargs: Any) -> None:
         """Push a screen from a module that may not be there in every build."""
         import importlib
 
@@ -99,10 +105,7 @@ class GQuizApp(App[None]):
         except (ImportError, AttributeError):
             self.notify("この機能はまだ使えません。", severity="warning")
             return
-        try:
-            self.push_screen(screen_cls(*[a for a in args if a is not None]))
-        except TypeError:
-            self.push_screen(screen_cls())
+        self.push_screen(screen_cls(*args, **kwargs))
 
     def action_exam(self, args: dict[str, Any] | None = None) -> None:
         from gquiz.tui.screens.exam import ExamSetupScreen
@@ -112,11 +115,18 @@ class GQuizApp(App[None]):
             return
         self.push_screen(ExamSetupScreen(args or {}))
 
-    @work(thread=True, exclusive=True, group="resume", exit_on_error=False, description="中断した模擬試験を探す")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="resume",
+        exit_on_error=False,
+        description="中断した模擬試験を探す",
+    )
     def offer_resume(self) -> None:
         from gquiz.study.exam import ExamSession
 
-        assert self.bank is not None and self.learner_id is not None
+        assert self.bank is not None
+        assert self.learner_id is not None
         session = ExamSession.unfinished(self.bank, self.learner_id)
         if session is not None:
             self.call_from_thread(self._ask_resume, session)

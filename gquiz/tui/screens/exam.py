@@ -12,7 +12,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, OptionList, Static
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+)
 from textual.widgets.option_list import Option
 
 from gquiz.tui.format import percent
@@ -57,14 +67,19 @@ class ExamSetupScreen(Screen[None]):
 
         yield Header()
         presets = [
-            Option(f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約41秒)", id=f"{REAL[0]}:{REAL[1]}"),
+            Option(
+                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約41秒)",
+                id=f"{REAL[0]}:{REAL[1]}",
+            ),
             Option(f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分", id=f"{PACE[0]}:{PACE[1]}"),
         ]
         n, m = self.args.get("n"), self.args.get("minutes")
         if n and m and (n, m) not in (REAL, PACE):
             presets.insert(0, Option(f"指定の形式  {n} 問 / {m} 分", id=f"{n}:{m}"))
         with Vertical(id="exam-setup"):
-            yield Label("模擬試験を始めます。形式を選んで Enter を押してください。", id="exam-setup-title")
+            yield Label(
+                "模擬試験を始めます。形式を選んで Enter を押してください。", id="exam-setup-title"
+            )
             yield OptionList(*presets, id="exam-presets")
             yield Static(
                 "試験中: 1〜9 で選択 (何度でも変更可)、←→ で前後、f でフラグ、g で問題へジャンプ、"
@@ -76,7 +91,9 @@ class ExamSetupScreen(Screen[None]):
     def on_mount(self) -> None:
         opts = self.query_one(OptionList)
         wanted = f"{self.args.get('n')}:{self.args.get('minutes')}"
-        opts.highlighted = next((i for i in range(opts.option_count) if opts.get_option_at_index(i).id == wanted), 0)
+        opts.highlighted = next(
+            (i for i in range(opts.option_count) if opts.get_option_at_index(i).id == wanted), 0
+        )
         opts.focus()
 
     @on(OptionList.OptionSelected, "#exam-presets")
@@ -98,7 +115,9 @@ class ExamScreen(Screen[None]):
         Binding("q", "leave", "中断"),
     ]
 
-    def __init__(self, session: ExamSession | None, *, n: int = 0, minutes: int = 0, seed: int | None = None) -> None:
+    def __init__(
+        self, session: ExamSession | None, *, n: int = 0, minutes: int = 0, seed: int | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.spec = (n, minutes, seed)
@@ -163,7 +182,11 @@ class ExamScreen(Screen[None]):
 
         q = s.questions[s.current]
         pace = s.pace()
-        pace_text = f"ペース {pace:.0f}秒/問 (目安{BUDGET_S:.0f}秒)" if pace is not None else f"目安 {BUDGET_S:.0f}秒/問"
+        pace_text = (
+            f"ペース {pace:.0f}秒/問 (目安{BUDGET_S:.0f}秒)"
+            if pace is not None
+            else f"目安 {BUDGET_S:.0f}秒/問"
+        )
         flag = " [フラグ]" if s.current in s.flags else ""
         two = " 2つ選ぶ" if q.n_correct == 2 else ""
         self.query_one("#exam-status", Static).update(
@@ -256,7 +279,11 @@ class ExamScreen(Screen[None]):
         if s is None or self._done:
             return
         missing = len(s.unanswered())
-        text = f"提出しますか？ 未回答 {missing} 問、フラグ {len(s.flags)} 問。" if missing or s.flags else "提出しますか？"
+        text = (
+            f"提出しますか？ 未回答 {missing} 問、フラグ {len(s.flags)} 問。"
+            if missing or s.flags
+            else "提出しますか？"
+        )
 
         def confirmed(ok: bool | None) -> None:
             if ok:
@@ -285,12 +312,18 @@ class ExamScreen(Screen[None]):
             self.tick()
             self._done = True
             s.save()
-            self.app.notify(f"中断しました (残り {clock(s.remaining_s)})。次回の起動時に再開できます。", timeout=5)
+            self.app.notify(
+                f"中断しました (残り {clock(s.remaining_s)})。次回の起動時に再開できます。",
+                timeout=5,
+            )
         self.app.pop_screen()
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "dismiss(False)", "キャンセル"), Binding("y", "dismiss(True)", "はい")]
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "キャンセル"),
+        Binding("y", "dismiss(True)", "はい"),
+    ]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -382,9 +415,14 @@ class ExamResultsScreen(Screen[None]):
         r = self.result
         yield Header()
         with VerticalScroll(id="exam-results"):
-            yield Static(f"得点: {r.total} 問中 {r.score} 問正解 ({percent(r.score, r.total)})", id="exam-score")
+            yield Static(
+                f"得点: {r.total} 問中 {r.score} 問正解 ({percent(r.score, r.total)})",
+                id="exam-score",
+            )
             yield PlotextPlot(id="exam-chart")
-            table: DataTable[str] = DataTable(id="exam-majors", cursor_type="none", zebra_stripes=True)
+            table: DataTable[str] = DataTable(
+                id="exam-majors", cursor_type="none", zebra_stripes=True
+            )
             table.add_columns("大項目", "正解", "正答率", "定着度 前", "後")
             for major, (c, t) in r.per_major.items():
                 table.add_row(
@@ -400,7 +438,8 @@ class ExamResultsScreen(Screen[None]):
                 slow = sorted(range(len(r.times_ms)), key=lambda i: -r.times_ms[i])[:5]
                 yield Static(
                     f"1問あたり平均 {sum(times) / len(times) / 1000:.0f} 秒 (目安 41 秒)。"
-                    f"時間のかかった問題: " + ", ".join(f"問{i + 1} ({r.times_ms[i] / 1000:.0f}秒)" for i in slow),
+                    f"時間のかかった問題: "
+                    + ", ".join(f"問{i + 1} ({r.times_ms[i] / 1000:.0f}秒)" for i in slow),
                     id="exam-times",
                 )
             yield Label(f"間違えた問題 ({len(r.wrong)} 問)", id="exam-wrong-title")
@@ -408,9 +447,11 @@ class ExamResultsScreen(Screen[None]):
             for pos, q, picks in r.wrong:
                 mine = ",".join(str(p + 1) for p in picks) or "未回答"
                 right = ",".join(str(p + 1) for p in sorted(q.correct_positions))
-                parts.append(f"### 問{pos + 1} ({q.section_id})  あなた: {mine} / 正解: {right}\n\n{q.stem}\n\n" + "\n".join(
-                    f"{i}. {c.text}" for i, c in enumerate(q.choices, start=1)
-                ) + f"\n\n**解説** {q.explanation}\n")
+                parts.append(
+                    f"### 問{pos + 1} ({q.section_id})  あなた: {mine} / 正解: {right}\n\n{q.stem}\n\n"
+                    + "\n".join(f"{i}. {c.text}" for i, c in enumerate(q.choices, start=1))
+                    + f"\n\n**解説** {q.explanation}\n"
+                )
             yield Markdown("\n\n".join(parts) or "全問正解です。", id="exam-wrong")
         yield Footer()
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, Tree
 
 from gquiz.tui.format import percent
@@ -61,21 +62,29 @@ class HomeScreen(Screen[None]):
         with Vertical(id="loading"):
             yield Label("問題バンクを準備しています...", id="loading-label")
             yield ProgressBar(id="loading-bar", show_eta=False)
-        yield Static(self.MODES_HELP.format(due=""), id="modes")
-        with Horizontal(id="home-body"):
-            tree: Tree[NodeRef] = Tree("G検定 シラバス", id="syllabus")
-            tree.show_root = False
-            yield tree
-            with VerticalScroll(id="detail"):
-                yield Static("", id="detail-title")
-                yield Static("左の一覧から項目を選んでください。", id="detail-body")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#home-body").display = False
-        self.query_one("#modes").display = False
         if getattr(self.app, "bank", None) is not None:
             self._show_ready()
+
+    def _body(self) -> list[Widget]:
+        # Mounted once the bank is open, not composed up front: the first paint then only
+        # draws the header, a label and the footer (start-up speed is a feature).
+        tree: Tree[NodeRef] = Tree("G検定 シラバス", id="syllabus")
+        tree.show_root = False
+        return [
+            Static(self.MODES_HELP.format(due=""), id="modes"),
+            Horizontal(
+                tree,
+                VerticalScroll(
+                    Static("", id="detail-title"),
+                    Static("左の一覧から項目を選んでください。", id="detail-body"),
+                    id="detail",
+                ),
+                id="home-body",
+            ),
+        ]
 
     # -- bank loading ------------------------------------------------------------------------
     def on_bank_progress(self, message: BankProgress) -> None:
@@ -98,9 +107,9 @@ class HomeScreen(Screen[None]):
         )
 
     def _show_ready(self) -> None:
-        self.query_one("#loading").display = False
-        self.query_one("#home-body").display = True
-        self.query_one("#modes").display = True
+        if not self.query("#home-body"):
+            self.query_one("#loading").remove()
+            self.mount_all(self._body(), before=self.query_one(Footer))
         self.load_overview()
 
     def on_screen_resume(self) -> None:
@@ -130,13 +139,17 @@ class HomeScreen(Screen[None]):
             **{("topic", t["slug"]): t for t in message.stats["topics"]},
         }
         due = message.stats["total"]["due"]
-        self.query_one("#modes", Static).update(self.MODES_HELP.format(due=f" ({due})" if due else ""))
+        self.query_one("#modes", Static).update(
+            self.MODES_HELP.format(due=f" ({due})" if due else "")
+        )
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}
         cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None
         tree.clear()
         for m in message.majors:
-            label = f"{m.major}. {m.title}  [dim]{m.n_questions}問 {self._range(('major', m.id))}[/]"
+            label = (
+                f"{m.major}. {m.title}  [dim]{m.n_questions}問 {self._range(('major', m.id))}[/]"
+            )
             mnode = tree.root.add(label, NodeRef("major", m.id, m.title), expand=m.id in expanded)
             for s in m.sections:
                 slabel = f"{s.id} {s.title}  [dim]{s.n_questions}問[/]"

@@ -77,7 +77,9 @@ class QuizScreen(Screen[None]):
         if "drill" in f:
             from gquiz.study.drill import select_drill
 
-            questions = select_drill(self.bank, self.learner_id, f["drill"], f.get("count") or 20, f.get("seed"))
+            questions = select_drill(
+                self.bank, self.learner_id, f["drill"], f.get("count") or 20, f.get("seed")
+            )
         elif "review" in f:
             from gquiz.study.reviews import due_items
 
@@ -91,7 +93,9 @@ class QuizScreen(Screen[None]):
                 count=f.get("count"),
                 seed=f.get("seed"),
             )
-        self.post_message(QuizLoaded(QuizSession(self.bank, self.learner_id, questions, mode=self.mode)))
+        self.post_message(
+            QuizLoaded(QuizSession(self.bank, self.learner_id, questions, mode=self.mode))
+        )
 
     async def on_quiz_loaded(self, message: QuizLoaded) -> None:
         self.session = message.session
@@ -230,7 +234,11 @@ class QuizScreen(Screen[None]):
         flagged = not (card.flagged if card else False)
         self.bank.set_flag(self.learner_id, kind, item_id, flagged)
         self.app.call_from_thread(
-            self.notify, "フラグを付けました (フラグ付きの問題ドリルで出題)" if flagged else "フラグを外しました", timeout=2
+            self.notify,
+            "フラグを付けました (フラグ付きの問題ドリルで出題)"
+            if flagged
+            else "フラグを外しました",
+            timeout=2,
         )
 
     def finish(self) -> None:

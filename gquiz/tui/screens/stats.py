@@ -67,16 +67,26 @@ class StatsScreen(Screen[None]):
         majors = st["majors"]
         plt = self.query_one("#chart-mastery", PlotextPlot).plt
         plt.clear_data()
-        plt.bar([m["id"].removeprefix("S") for m in majors], [m["mastery"] * 100 if m["attempts"] else 0 for m in majors], width=0.5)
+        plt.bar(
+            [m["id"].removeprefix("S") for m in majors],
+            [m["mastery"] * 100 if m["attempts"] else 0 for m in majors],
+            width=0.5,
+        )
         plt.ylim(0, 100)
         plt.title("大項目ごとの定着度 (%)")
         table = self.query_one("#table-mastery", DataTable)
         table.clear(columns=True)
         table.add_columns("大項目", "回答", "正答率", "定着度 (90%の範囲)", "復習")
         for m in majors:
-            rng = f"{m['mastery'] * 100:.0f}% ({m['mastery_low'] * 100:.0f}-{m['mastery_high'] * 100:.0f})" if m["attempts"] else "-"
+            rng = (
+                f"{m['mastery'] * 100:.0f}% ({m['mastery_low'] * 100:.0f}-{m['mastery_high'] * 100:.0f})"
+                if m["attempts"]
+                else "-"
+            )
             acc = f"{m['accuracy'] * 100:.0f}%" if m["accuracy"] is not None else "-"
-            table.add_row(f"{m['id']} {m['title'][:10]}", str(m["attempts"]), acc, rng, str(m["due"]))
+            table.add_row(
+                f"{m['id']} {m['title'][:10]}", str(m["attempts"]), acc, rng, str(m["due"])
+            )
 
         days = st["accuracy_by_day"][-30:]
         plt = self.query_one("#chart-accuracy", PlotextPlot).plt
