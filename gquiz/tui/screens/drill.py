@@ -335,7 +335,7 @@ class DrillScreen(Screen[None]):
             )
         self.post_message(DrillRecorded(problem, verdict, picked, error))
 
-    def on_drill_recorded(self, message: DrillRecorded) -> None:
+    async def on_drill_recorded(self, message: DrillRecorded) -> None:
         self.busy = False
         if message.problem is not self.problem:
             return
@@ -385,8 +385,8 @@ class DrillScreen(Screen[None]):
         md = problem.solution_md
         if message.picked is not None:
             md += "\n" + problem.mistakes_md
-        solution.update(md)
         solution.display = True
+        await solution.update(md)  # laid out before scrolling to the verdict
         self._status(f"{problem.title}  難易度 {problem.difficulty}  {problem.id}  （解答済み）")
         body = self.query_one("#drill-body", VerticalScroll)
         body.focus()

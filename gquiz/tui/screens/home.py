@@ -166,8 +166,10 @@ class HomeScreen(Screen[None]):
                 if node.data and node.data.key == cursor:
                     tree.move_cursor(node)
                     break
+        elif tree.root.children:
+            tree.move_cursor(tree.root.children[0])
         tree.focus()
-        if self.selected is None and tree.cursor_node is not None:
+        if tree.cursor_node is not None and tree.cursor_node.data is not None:
             self.selected = tree.cursor_node.data
         self._update_detail()
 
