@@ -190,22 +190,9 @@ def quiz(
             start=("quiz", {"topic": topic, "section": section, "count": count, "seed": seed}),
         )
         return
-    from gquiz.plain import run_plain_quiz
-    from gquiz.study.quiz import QuizSession
-
-    b = obj.bank()
-    learner_id = b.learner_id(obj.settings().learner)
+    b, learner_id = obj.bank_and_learner()
     questions = b.pick_questions(topic=topic, section=section, count=count, seed=seed)
-    session = QuizSession(b, learner_id, questions)
-
-    def out(text: str) -> None:
-        click.echo(text, nl=not text.endswith("> "))
-
-    try:
-        run_plain_quiz(session, sys.stdin, out)
-    except KeyboardInterrupt:
-        click.echo(f"\n中断しました。{session.index} 問の回答を保存しました。", err=True)
-        sys.exit(130)
+    _plain_session(b, learner_id, questions, "quiz")
 
 
 @main.command()
@@ -225,19 +212,19 @@ def stats(obj: _Ctx, as_json: bool) -> None:
         click.echo(f"{m['id']:>4} {m['title']}  {m['attempts']} 回答  正答率 {acc}")
 
 
-def _plain_session(obj: _Ctx, questions, mode: str) -> None:
+def _echo_line(text: str) -> None:
+    """Print a line; a prompt (ending in "> ") stays on its line for the answer."""
+    click.echo(text, nl=not text.endswith("> "))
+
+
+def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
-    b, learner_id = obj.bank_and_learner()
-    session = QuizSession(b, learner_id, questions, mode=mode)
-
-    def out(text: str) -> None:
-        click.echo(text, nl=not text.endswith("> "))
-
+    session = QuizSession(bank, learner_id, questions, mode=mode)
     try:
-        run_plain_quiz(session, sys.stdin, out)
+        run_plain_quiz(session, sys.stdin, _echo_line)
     except KeyboardInterrupt:
         click.echo(f"\n中断しました。{session.index} 問の回答を保存しました。", err=True)
         sys.exit(130)
@@ -299,7 +286,7 @@ def drill(
     if not questions:
         click.echo("該当する問題がありません。")
         return
-    _plain_session(obj, questions, "drill")
+    _plain_session(b, learner_id, questions, "drill")
 
 
 def _family_drill(
@@ -324,10 +311,7 @@ def _family_drill(
         run_tui(obj.settings(), start=("family", {"family": family}))
         return
 
-    def out(text: str) -> None:
-        click.echo(text, nl=not text.endswith("> "))
-
-    run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, out)
+    run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, _echo_line)
 
 
 @main.command()
@@ -355,7 +339,7 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
         click.echo("今日の復習はありません。")
         return
     click.echo(f"今日の復習: {len(items)} 問")
-    _plain_session(obj, items, "review")
+    _plain_session(b, learner_id, items, "review")
 
 
 @main.group(invoke_without_command=True)

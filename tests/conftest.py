@@ -42,6 +42,21 @@ def settings(tmp_path: Path, fixture_content: Path) -> Settings:
 
 
 @pytest.fixture
+def study_settings(tmp_path: Path) -> Settings:
+    """Five generated topics of eight questions each, plus the real exam blueprint."""
+    from tests.helpers import write_content
+
+    content = write_content(tmp_path / "study-content")
+    shutil.copy(REPO / "content" / "exam-blueprint.md", content / "exam-blueprint.md")
+    return Settings(
+        db_url=f"sqlite:///{tmp_path / 'study.sqlite3'}",
+        learner="tester",
+        content=content,
+        problems=tmp_path / "no-problems",
+    )
+
+
+@pytest.fixture
 def bank(settings: Settings):
     b = settings.open_bank()
     b.build()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 from textual.widgets import DataTable, Static
 
@@ -13,27 +11,9 @@ from gquiz.config import Settings
 from gquiz.tui.app import make_app
 from gquiz.tui.screens.exam import ExamResultsScreen, ExamScreen, ExamSetupScreen, ResumeDialog
 from gquiz.tui.screens.home import HomeScreen
-from tests.study_fixtures import write_content
+from tests.helpers import settle
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def exam_settings(tmp_path: Path) -> Settings:
-    content = write_content(tmp_path / "content")
-    shutil.copy(REPO / "content" / "exam-blueprint.md", content / "exam-blueprint.md")
-    return Settings(
-        db_url=f"sqlite:///{tmp_path / 'exam.sqlite3'}",
-        learner="tester",
-        content=content,
-        problems=tmp_path / "no-problems",
-    )
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def status(app) -> str:
@@ -48,9 +28,9 @@ def db_rows(settings: Settings, sql: str) -> list[tuple]:
     return rows
 
 
-async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
+async def test_whole_exam_with_quit_and_resume(study_settings: Settings) -> None:
     # 1. Start a 10-question, 14-minute exam; answer two, flag one, quit mid-exam.
-    app = make_app(exam_settings, start=("exam", {"n": 10, "minutes": 14, "seed": 4}))
+    app = make_app(study_settings, start=("exam", {"n": 10, "minutes": 14, "seed": 4}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, ExamSetupScreen)
@@ -72,12 +52,12 @@ async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
         await pilot.press("q")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-    (remaining,) = db_rows(exam_settings, "select remaining_s from exams")[0]
+    (remaining,) = db_rows(study_settings, "select remaining_s from exams")[0]
     assert 14 * 60 - 130 < remaining <= 14 * 60 - 120
-    assert db_rows(exam_settings, "select count(*) from attempts") == [(0,)]  # nothing graded yet
+    assert db_rows(study_settings, "select count(*) from attempts") == [(0,)]  # nothing graded yet
 
     # 2. Restart: gquiz offers to resume with the time that was left.
-    app = make_app(exam_settings)
+    app = make_app(study_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, ResumeDialog)
@@ -113,8 +93,10 @@ async def test_whole_exam_with_quit_and_resume(exam_settings: Settings) -> None:
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert sum(int(r[1].split("/")[1]) for r in rows) == 10
         assert {r[0] for r in rows} <= {"S1", "S3", "S5", "S9", "S10"}
-    attempts = db_rows(exam_settings, "select mode, correct from attempts")
+    attempts = db_rows(study_settings, "select mode, correct from attempts")
     assert len(attempts) == 10
     assert {m for m, _c in attempts} == {"exam"}
     assert sum(c for _m, c in attempts) == 9
-    assert db_rows(exam_settings, "select count(*) from exams where submitted_at is null") == [(0,)]
+    assert db_rows(study_settings, "select count(*) from exams where submitted_at is null") == [
+        (0,)
+    ]

@@ -14,15 +14,7 @@ from sqlalchemy import create_engine, text
 
 from gquiz.cli import main
 from gquiz.config import Settings
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "GQUIZ_DB": settings.db_url,
-        "GQUIZ_CONTENT": str(settings.content),
-        "GQUIZ_PROBLEMS": str(settings.problems),
-        "GQUIZ_LEARNER": "tester",
-    }
+from tests.helpers import cli_env
 
 
 def _attempts(settings: Settings) -> list[tuple[str, int, str]]:
@@ -45,7 +37,10 @@ def test_bad_inputs_reprompt_and_full_width_is_accepted(settings: Settings) -> N
     runner = CliRunner()
     # fx-conv-01 (one answer: 2) only.
     result = runner.invoke(
-        main, ["quiz", "--plain", "--topic", "fx-conv"], input="\nx\n9\n,\n２\n", env=_env(settings)
+        main,
+        ["quiz", "--plain", "--topic", "fx-conv"],
+        input="\nx\n9\n,\n２\n",
+        env=cli_env(settings),
     )
     assert result.exit_code == 0, result.output
     out = result.output
@@ -67,7 +62,7 @@ def test_choose_two_with_japanese_comma(settings: Settings) -> None:
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "3"],
         input="".join(answers[q] for q in order),
-        env=_env(settings),
+        env=cli_env(settings),
     )
     assert result.exit_code == 0, result.output
     assert "この問題は2つ選びます" in result.output
@@ -83,7 +78,7 @@ def test_end_of_input_ends_cleanly_with_answers_saved(settings: Settings) -> Non
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "5"],
         input=wrong,
-        env=_env(settings),
+        env=cli_env(settings),
     )
     assert result.exit_code == 0, result.output
     assert "入力が終わりました。1 問の回答を保存しました。" in result.output
@@ -92,14 +87,14 @@ def test_end_of_input_ends_cleanly_with_answers_saved(settings: Settings) -> Non
 
 def test_wrong_answer_shows_the_right_one_and_the_explanation(settings: Settings) -> None:
     result = CliRunner().invoke(
-        main, ["quiz", "--plain", "--topic", "fx-conv"], input="1\n", env=_env(settings)
+        main, ["quiz", "--plain", "--topic", "fx-conv"], input="1\n", env=cli_env(settings)
     )
     assert "不正解 (正解は 2)" in result.output
     assert "28 はパディングを忘れた値" in result.output
 
 
 def test_kill_9_keeps_answers_already_given(settings: Settings, tmp_path: Path) -> None:
-    env = {**os.environ, **_env(settings)}
+    env = {**os.environ, **cli_env(settings)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gquiz", "quiz", "--plain", "--topic", "fx-conv"],
         stdin=subprocess.PIPE,
@@ -134,9 +129,9 @@ def test_stats_json_counts_attempts(settings: Settings) -> None:
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "1"],
         input="".join(answers[q] for q in order),
-        env=_env(settings),
+        env=cli_env(settings),
     )
-    result = runner.invoke(main, ["stats", "--json"], env=_env(settings))
+    result = runner.invoke(main, ["stats", "--json"], env=cli_env(settings))
     data = json.loads(result.stdout)
     s11 = next(s for s in data["sections"] if s["id"] == "S1.1")
     assert (s11["attempts"], s11["correct"], s11["accuracy"]) == (2, 1, 0.5)
@@ -149,7 +144,7 @@ def test_bank_check_reports_path_line_and_exits_1(settings: Settings) -> None:
     bad.write_text(
         bad.read_text(encoding="utf-8").replace("- [x] 32", "- [ ] 32"), encoding="utf-8"
     )
-    result = CliRunner().invoke(main, ["bank", "check"], env=_env(settings))
+    result = CliRunner().invoke(main, ["bank", "check"], env=cli_env(settings))
     assert result.exit_code == 1
     assert "conv.md:18: fx-conv-01: 正解の選択肢 (- [x]) がありません" in result.output
 
@@ -157,7 +152,7 @@ def test_bank_check_reports_path_line_and_exits_1(settings: Settings) -> None:
 def test_bank_export_json_lists_every_question(settings: Settings) -> None:
     import json
 
-    result = CliRunner().invoke(main, ["bank", "export", "--json"], env=_env(settings))
+    result = CliRunner().invoke(main, ["bank", "export", "--json"], env=cli_env(settings))
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert sorted(q["id"] for q in data["questions"]) == ["fx-ai-01", "fx-ai-02", "fx-conv-01"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,22 +18,10 @@ from gquiz.study.export import exam_data, render
 from gquiz.study.mastery import mastery_of, wilson
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 from gquiz.study.stats import learner_stats
-from tests.study_fixtures import TOPICS, write_content
+from tests.helpers import TOPICS, cli_env
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 24, 12, 0, 0)
-
-
-@pytest.fixture
-def study_settings(tmp_path: Path) -> Settings:
-    content = write_content(tmp_path / "content")
-    shutil.copy(REPO / "content" / "exam-blueprint.md", content / "exam-blueprint.md")
-    return Settings(
-        db_url=f"sqlite:///{tmp_path / 'study.sqlite3'}",
-        learner="tester",
-        content=content,
-        problems=tmp_path / "no-problems",
-    )
 
 
 @pytest.fixture
@@ -43,15 +30,6 @@ def study_bank(study_settings: Settings):
     bank.build()
     yield bank
     bank.close()
-
-
-def env(settings: Settings) -> dict[str, str]:
-    return {
-        "GQUIZ_DB": settings.db_url,
-        "GQUIZ_CONTENT": str(settings.content),
-        "GQUIZ_PROBLEMS": str(settings.problems),
-        "GQUIZ_LEARNER": "tester",
-    }
 
 
 # -- mastery ----------------------------------------------------------------------------------
@@ -116,7 +94,7 @@ def test_answers_move_cards_and_cards_survive_a_rebuild(
         main,
         ["quiz", "--plain", "--topic", "st-def", "--count", "2", "--seed", "1"],
         input="1\n2\n",
-        env=env(study_settings),
+        env=cli_env(study_settings),
     )
     cards = study_bank.cards(study_bank.learner_id("tester"))
     assert len(cards) == 2
@@ -134,10 +112,13 @@ def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(
     for _section, slug in TOPICS:
         answer = "2\n" if slug == weak else "1\n"  # choice 1 is always right in the fixture
         result = runner.invoke(
-            main, ["quiz", "--plain", "--topic", slug], input=answer * 8, env=env(study_settings)
+            main,
+            ["quiz", "--plain", "--topic", slug],
+            input=answer * 8,
+            env=cli_env(study_settings),
         )
         assert result.exit_code == 0, result.output
-    stats = json.loads(runner.invoke(main, ["stats", "--json"], env=env(study_settings)).stdout)
+    stats = json.loads(runner.invoke(main, ["stats", "--json"], env=cli_env(study_settings)).stdout)
     assert stats["weakest_topics"][0]["slug"] == weak
     fair = next(t for t in stats["topics"] if t["slug"] == weak)
     assert (fair["attempts"], fair["correct"]) == (8, 0)
@@ -148,7 +129,7 @@ def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(
         main,
         ["drill", "--weak", "--plain", "--count", "10", "--seed", "2"],
         input="1\n" * 10,
-        env=env(study_settings),
+        env=cli_env(study_settings),
     )
     assert drill.exit_code == 0, drill.output
     asked = [line.split("] ", 1)[1] for line in drill.stdout.splitlines() if line.startswith("[")]
@@ -254,7 +235,7 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
                 "--out",
                 str(target),
             ],
-            env=env(study_settings),
+            env=cli_env(study_settings),
         )
         assert result.exit_code == 0, result.output
         out[fmt] = target.read_text(encoding="utf-8")

@@ -11,12 +11,7 @@ from gquiz.tui.screens.home import HomeScreen
 from gquiz.tui.screens.note import NoteScreen
 from gquiz.tui.screens.quiz import QuizScreen
 from gquiz.tui.screens.results import ResultsScreen
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.helpers import settle
 
 
 def attempts(settings: Settings) -> list[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""Generated content for study-engine tests: several topics whose right answer is always choice 1."""
+"""Test helpers: generated content (choice 1 always right), CLI environment, Pilot settling."""
 
 from __future__ import annotations
 
@@ -29,3 +29,20 @@ def write_content(
             )
         (folder / f"{slug}.md").write_text("".join(parts), encoding="utf-8")
     return root
+
+
+def cli_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Environment that points the `gquiz` CLI at a test's settings."""
+    return {
+        "GQUIZ_DB": settings.db_url,
+        "GQUIZ_CONTENT": str(settings.content),
+        "GQUIZ_PROBLEMS": str(settings.problems),
+        "GQUIZ_LEARNER": "tester",
+    }
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish and their messages land (they may start more workers)."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
