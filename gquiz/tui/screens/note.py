@@ -37,7 +37,9 @@ class NoteScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield MarkdownViewer("読み込み中...", show_table_of_contents=True, id="note")
+        # In a narrow terminal the contents panel would take half the text's width: `t` shows it.
+        wide = self.app.size.width >= 100
+        yield MarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
         yield Footer()
 
     def on_mount(self) -> None:
