@@ -213,8 +213,11 @@ def stats(obj: _Ctx, as_json: bool) -> None:
 
 
 def _echo_line(text: str) -> None:
-    """Print a line; a prompt (ending in "> ") stays on its line for the answer."""
-    click.echo(text, nl=not text.endswith("> "))
+    """Print a line; at a terminal a prompt (ending in "> ") stays on its line for the answer.
+
+    With piped input nothing is echoed, so the prompt gets its own line in the transcript.
+    """
+    click.echo(text, nl=not text.endswith("> ") or not sys.stdin.isatty())
 
 
 def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
