@@ -280,11 +280,6 @@ class Bank:
                 t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
             )
 
-    def section_title(self, section_id: str) -> str:
-        with self.sessions() as session:
-            s = session.get(Section, section_id)
-            return f"{s.id} {s.title}" if s else section_id
-
     def questions(
         self,
         *,
@@ -533,26 +528,6 @@ class Bank:
                 )
             ).all()
             return {(k, i): bool(c) for k, i, c in rows}
-
-    def attempt_rows(
-        self, learner_id: int
-    ) -> list[tuple[str, str, str, str | None, bool, datetime, int | None]]:
-        """(item_kind, item_id, section_id, topic_slug, correct, created_at, elapsed_ms), oldest first."""
-        with self.sessions() as session:
-            rows = session.execute(
-                select(
-                    Attempt.item_kind,
-                    Attempt.item_id,
-                    Attempt.section_id,
-                    Attempt.topic_slug,
-                    Attempt.correct,
-                    Attempt.created_at,
-                    Attempt.elapsed_ms,
-                )
-                .where(Attempt.learner_id == learner_id)
-                .order_by(Attempt.created_at, Attempt.id)
-            ).all()
-            return [tuple(r) for r in rows]  # type: ignore[misc]
 
     # -- export -----------------------------------------------------------------------------
     def export(self) -> dict[str, Any]:

@@ -13,8 +13,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from gquiz.bank.repo import Bank, QuestionView
-from gquiz.study.answers import format_choice_answer
+from gquiz.bank.repo import Bank
 from gquiz.study.exam import assemble, item_views
 
 FORMATS = ("md", "html", "json")
@@ -121,7 +120,3 @@ def render(data: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1)
     raise ValueError(f"unknown format: {fmt}")
-
-
-def answer_key(questions: list[QuestionView]) -> list[str]:
-    return [format_choice_answer(q.correct_positions) for q in questions]

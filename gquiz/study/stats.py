@@ -143,7 +143,3 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
     ]
     out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
     return out
-
-
-def weakest_topic_slugs(stats: dict[str, Any]) -> list[str]:
-    return [t["slug"] for t in stats["weakest_topics"]]
