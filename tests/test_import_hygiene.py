@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-
-def _modules_after(code: str) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return set(out.split())
+from tests.helpers import modules_after
 
 
 @pytest.mark.parametrize(
@@ -23,13 +12,13 @@ def _modules_after(code: str) -> set[str]:
     ["gquiz.bank.repo", "gquiz.bank.build", "gquiz.study.quiz", "gquiz.study.stats", "gquiz.plain"],
 )
 def test_core_does_not_import_textual_or_torch(module: str) -> None:
-    loaded = _modules_after(f"import {module}")
+    loaded = modules_after(f"import {module}")
     assert "textual" not in loaded
     assert "torch" not in loaded
 
 
 def test_cli_help_imports_neither_torch_nor_textual_nor_sqlalchemy() -> None:
-    loaded = _modules_after(
+    loaded = modules_after(
         "import sys\nfrom gquiz.cli import main\nsys.argv=['gquiz','--help']\ntry:\n main()\nexcept SystemExit:\n pass"
     )
     assert "torch" not in loaded
@@ -38,5 +27,5 @@ def test_cli_help_imports_neither_torch_nor_textual_nor_sqlalchemy() -> None:
 
 
 def test_tui_start_does_not_import_torch() -> None:
-    loaded = _modules_after("import gquiz.tui.app, gquiz.tui.screens.home, gquiz.tui.screens.quiz")
+    loaded = modules_after("import gquiz.tui.app, gquiz.tui.screens.home, gquiz.tui.screens.quiz")
     assert "torch" not in loaded

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-
-def _modules_after(code: str) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return set(out.split())
+from tests.helpers import modules_after
 
 
 def _top(mods: set[str]) -> set[str]:
@@ -22,7 +11,7 @@ def _top(mods: set[str]) -> set[str]:
 
 def test_engine_and_render_import_neither_textual_nor_torch():
     loaded = _top(
-        _modules_after(
+        modules_after(
             "import gquiz.engine, gquiz.render\n"
             "from gquiz.engine.registry import list_solvers, run\n"
             "from gquiz.render import render_steps\n"
@@ -36,13 +25,13 @@ def test_engine_and_render_import_neither_textual_nor_torch():
 
 
 def test_importing_gquiz_engine_is_lazy():
-    loaded = _modules_after("import gquiz.engine")
+    loaded = modules_after("import gquiz.engine")
     assert "gquiz.engine.conv" not in loaded
     assert "gquiz.engine.shapley" not in loaded
 
 
 def test_solve_cmd_does_not_import_numpy_at_module_level():
-    loaded = _top(_modules_after("import gquiz.solve_cmd"))
+    loaded = _top(modules_after("import gquiz.solve_cmd"))
     assert "numpy" not in loaded
     assert "torch" not in loaded
     assert "textual" not in loaded

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from tests.helpers import modules_after
+
 # torch is hidden from a subprocess by a None entry in sys.modules: `import torch` then
 # raises ImportError and importlib.util.find_spec("torch") returns None, as if not installed.
 NO_TORCH = "import sys\nsys.modules['torch'] = None\n"
@@ -14,12 +16,6 @@ NO_TORCH = "import sys\nsys.modules['torch'] = None\n"
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-
-
-def _modules_after(code: str) -> set[str]:
-    out = _run(code + "\nimport sys\nprint('\\n'.join(sys.modules))")
-    assert out.returncode == 0, out.stderr
-    return set(out.stdout.split())
 
 
 @pytest.mark.parametrize(
@@ -37,17 +33,17 @@ def _modules_after(code: str) -> set[str]:
     ],
 )
 def test_importing_the_labs_does_not_import_torch(module: str) -> None:
-    loaded = _modules_after(f"import {module}")
+    loaded = modules_after(f"import {module}")
     assert "torch" not in loaded
 
 
 def test_lab_cli_module_is_light() -> None:
-    loaded = _modules_after("from gquiz.labs.cli import lab")
+    loaded = modules_after("from gquiz.labs.cli import lab")
     assert not {"torch", "textual", "numpy"} & loaded
 
 
 def test_labs_screen_module_does_not_import_torch() -> None:
-    assert "torch" not in _modules_after("import gquiz.tui.screens.labs")
+    assert "torch" not in modules_after("import gquiz.tui.screens.labs")
 
 
 def test_without_torch_the_labs_say_how_to_install_it() -> None:
