@@ -127,7 +127,9 @@ class HomeScreen(Screen[None]):
         from gquiz.study.stats import learner_stats
 
         app = self.app
-        majors = app.bank.overview(app.learner_id)  # type: ignore[attr-defined]
+        # The learner's numbers come from learner_stats (from the daily rollup); overview only
+        # supplies the structure, so it need not group the whole attempt history again.
+        majors = app.bank.overview()  # type: ignore[attr-defined]
         stats = learner_stats(app.bank, app.learner_id)  # type: ignore[attr-defined]
         self.post_message(OverviewLoaded(majors, stats))
 
@@ -232,7 +234,7 @@ class HomeScreen(Screen[None]):
             lines.append("")
             for s in item.sections:  # type: ignore[union-attr]
                 lines.append(
-                    f"  {s.id} {s.title}  {s.n_questions}問  {percent(s.correct, s.attempts)}"
+                    f"  {s.id} {s.title}  {s.n_questions}問  {self._range(('section', s.id))}"
                 )
             lines.append("")
             lines.append("s: この大項目から出題")
