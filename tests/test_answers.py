@@ -59,3 +59,13 @@ def test_never_raises_anything_but_answer_error(text: str) -> None:
 def test_format_round_trips() -> None:
     assert format_choice_answer((0, 2)) == "1,3"
     assert parse_choice_answer(format_choice_answer((0, 2)), 4, 2) == (0, 2)
+
+
+def test_toggle_pick_keeps_one_or_the_newest_two() -> None:
+    from gquiz.study.answers import toggle_pick
+
+    assert toggle_pick([], 2, 1) == [2]
+    assert toggle_pick([2], 0, 1) == [0]
+    assert toggle_pick([2], 2, 1) == []
+    assert toggle_pick([0, 1], 3, 2) == [1, 3]
+    assert toggle_pick([0, 1], 0, 2) == [1]

@@ -58,3 +58,13 @@ def _fail(n_choices: int, n_correct: int, reason: str) -> tuple[int, ...]:
 def format_choice_answer(picks: tuple[int, ...] | frozenset[int]) -> str:
     """The stored form of an answer: 1-based numbers joined by commas."""
     return ",".join(str(p + 1) for p in sorted(picks))
+
+
+def toggle_pick(picks: list[int], index: int, n_correct: int) -> list[int]:
+    """The selection after pressing a choice's key: toggles it; a single-answer question keeps
+    only the newest pick, a choose-two question the newest two."""
+    if index in picks:
+        return [p for p in picks if p != index]
+    if n_correct == 1:
+        return [index]
+    return (picks + [index])[-n_correct:]

@@ -25,6 +25,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from gquiz.study.answers import toggle_pick
 from gquiz.tui.format import percent
 from gquiz.tui.widgets.choice import ChoiceItem
 
@@ -226,13 +227,7 @@ class ExamScreen(Screen[None]):
         q = s.questions[s.current]
         if index >= len(q.choices):
             return
-        picks = list(s.answers.get(s.current, []))
-        if index in picks:
-            picks.remove(index)
-        elif q.n_correct == 1:
-            picks = [index]
-        else:
-            picks = (picks + [index])[-q.n_correct :]
+        picks = toggle_pick(list(s.answers.get(s.current, [])), index, q.n_correct)
         s.answer(s.current, picks, save=False)
         self.persist()
         self._refresh_choices()

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 
-from gquiz.study.answers import format_choice_answer
+from gquiz.study.answers import format_choice_answer, toggle_pick
 from gquiz.tui.widgets.choice import ChoiceItem
 
 if TYPE_CHECKING:
@@ -136,7 +136,6 @@ class QuizScreen(Screen[None]):
         session.shown()
 
     def _refresh_choices(self) -> None:
-        q = self.session.current if self.session else None
         graded = self.answered
         for item in self.query(ChoiceItem):
             if graded is None:
@@ -146,19 +145,12 @@ class QuizScreen(Screen[None]):
                     selected=item.index in graded.picks,
                     correct=item.index in graded.question.correct_positions,
                 )
-        del q
 
     def action_pick(self, index: int) -> None:
         q = self.session.current if self.session else None
         if q is None or self.answered is not None or self.busy or index >= len(q.choices):
             return
-        if index in self.picks:
-            self.picks.remove(index)
-        elif q.n_correct == 1:
-            self.picks = [index]
-        else:
-            self.picks.append(index)
-            self.picks = self.picks[-q.n_correct :]
+        self.picks = toggle_pick(self.picks, index, q.n_correct)
         self._refresh_choices()
 
     @on(ChoiceItem.Clicked)
