@@ -121,7 +121,7 @@ def select_drill(
 
     topics = {t["slug"]: t for t in stats["topics"]}
     drill_families = _families_of(bank, [topics[s] for s in weak_slugs if s in topics])
-    n_family = min(len(drill_families) and math.ceil(count * FAMILY_SHARE), count - len(chosen))
+    n_family = min(math.ceil(count * FAMILY_SHARE), count - len(chosen)) if drill_families else 0
     remaining = count - len(chosen) - n_family
     targets = weak[:WEAK_TOPICS]
     need = [1.0 - t["mastery"] for t in targets]
