@@ -97,25 +97,55 @@ def bank() -> None:
 
 @bank.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=None))
+@click.option("--quality", is_flag=True, help="Also print the answer-cue statistics.")
+@click.option("--json", "as_json", is_flag=True, help="With --quality: the statistics as JSON.")
 @pass_ctx
-def bank_check(obj: _Ctx, paths: tuple[str, ...]) -> None:
-    """Validate content files (all of content/, or PATHS); report `path:line: message`."""
+def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) -> None:
+    """Validate content files (all of content/, or PATHS); report `path:line: message`.
+
+    The answer-cue thresholds are checked over the whole bank (not over a few PATHS, whose
+    figures are too small to judge); `--quality` prints the figures per 大項目.
+    """
     from pathlib import Path
 
     from gquiz.bank.build import Sources, check
+    from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
+    from gquiz.bank.quality import format_report, measure
 
     s = obj.settings()
     result = check(Sources(s.content, s.problems), [Path(p) for p in paths] or None)
     for err in result.errors:
         click.echo(str(err))
+    report = measure(result.topics)
+    failures = [] if paths or not ENFORCE_CUES else report.failures
+    if quality:
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        else:
+            click.echo(format_report(report))
+            for warning in report.warnings:
+                click.echo(f"{warning} (警告)")
+    for failure in failures:
+        click.echo(f"答えの手がかり: {failure}")
     n_q = sum(len(t.questions) for t in result.topics)
-    if result.errors:
+    if result.errors or failures:
         click.echo(
-            f"{len(result.errors)} 件の問題があります ({len(result.topics)} トピック, {n_q} 問)。",
+            f"{len(result.errors) + len(failures)} 件の問題があります "
+            f"({len(result.topics)} トピック, {n_q} 問)。",
             err=True,
         )
         sys.exit(1)
+    if report.warnings and not quality:
+        click.echo(f"警告 {len(report.warnings)} 件 (gquiz bank check --quality で表示)", err=True)
     click.echo(f"OK: {len(result.topics)} トピック, {n_q} 問", err=True)
+
+
+@bank.command("quality")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def bank_quality(ctx: click.Context, as_json: bool) -> None:
+    """Answer-cue statistics per 大項目 and overall (same as `bank check --quality`)."""
+    ctx.invoke(bank_check, paths=(), quality=True, as_json=as_json)
 
 
 @bank.command("build")
