@@ -226,6 +226,20 @@ def quiz(
 
 
 @main.command()
+@click.argument("topic")
+@pass_ctx
+def note(obj: _Ctx, topic: str) -> None:
+    """Open the note reader at a topic (slug, as `gquiz bank export --json` lists them)."""
+    b = obj.bank()
+    if b.topic(topic) is None:
+        raise click.ClickException(f"トピック「{topic}」はありません。")
+    b.close()
+    from gquiz.tui.app import run_tui
+
+    run_tui(obj.settings(), start=("note", {"topic": topic}))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:

@@ -93,6 +93,10 @@ class GQuizApp(App[None]):
             self.action_exam(args)
         elif kind == "family":
             self.push_optional("gquiz.tui.screens.drill", "DrillScreen", args.get("family"))
+        elif kind == "note":
+            from gquiz.tui.screens.note import NoteScreen
+
+            self.push_screen(NoteScreen(args["topic"]))
         elif kind == "lab":
             self.push_optional("gquiz.tui.screens.labs", "LabsScreen", **args)
 

@@ -19,7 +19,6 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    Markdown,
     OptionList,
     Static,
 )
@@ -28,6 +27,7 @@ from textual.widgets.option_list import Option
 from gquiz.study.answers import toggle_pick
 from gquiz.tui.format import percent
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.prose import JaMarkdown
 
 if TYPE_CHECKING:
     from gquiz.study.exam import ExamResult, ExamSession
@@ -130,7 +130,7 @@ class ExamScreen(Screen[None]):
         yield Header()
         yield Static("模擬試験を準備しています...", id="exam-status")
         with VerticalScroll(id="exam-body"):
-            yield Markdown("", id="exam-stem")
+            yield JaMarkdown("", id="exam-stem")
             yield Vertical(id="exam-choices")
         yield Footer()
 
@@ -160,7 +160,7 @@ class ExamScreen(Screen[None]):
         s = self.session
         assert s is not None
         q = s.questions[s.current]
-        await self.query_one("#exam-stem", Markdown).update(q.stem)
+        await self.query_one("#exam-stem", JaMarkdown).update(q.stem)
         box = self.query_one("#exam-choices", Vertical)
         await box.remove_children()
         await box.mount_all(ChoiceItem(i, c.text) for i, c in enumerate(q.choices))
@@ -447,7 +447,7 @@ class ExamResultsScreen(Screen[None]):
                     + "\n".join(f"{i}. {c.text}" for i, c in enumerate(q.choices, start=1))
                     + f"\n\n**解説** {q.explanation}\n"
                 )
-            yield Markdown("\n\n".join(parts) or "全問正解です。", id="exam-wrong")
+            yield JaMarkdown("\n\n".join(parts) or "全問正解です。", id="exam-wrong")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Footer, Header
 
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.widgets.prose import JaMarkdownViewer
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import TopicView
@@ -39,7 +40,7 @@ class NoteScreen(Screen[None]):
         yield Header()
         # In a narrow terminal the contents panel would take half the text's width: `t` shows it.
         wide = self.app.size.width >= 100
-        yield MarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
+        yield JaMarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -51,7 +52,7 @@ class NoteScreen(Screen[None]):
 
     async def on_note_loaded(self, message: NoteLoaded) -> None:
         self.topic = message.topic
-        viewer = self.query_one("#note", MarkdownViewer)
+        viewer = self.query_one("#note", JaMarkdownViewer)
         if message.topic is None:
             await viewer.document.update("ノートが見つかりません。")
             return
@@ -70,5 +71,5 @@ class NoteScreen(Screen[None]):
             self.post_message(StartQuiz({"topic": self.slug}, self.topic.title))
 
     def action_toggle_toc(self) -> None:
-        viewer = self.query_one("#note", MarkdownViewer)
+        viewer = self.query_one("#note", JaMarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
