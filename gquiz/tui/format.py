@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from gquiz.text.numbers import pct, pct_range, pct_value, percent
 
-def percent(correct: int, attempts: int) -> str:
-    """`75%`, or `-` when nothing was answered yet."""
-    return f"{correct * 100 // attempts}%" if attempts else "-"
+__all__ = ["excerpt", "pct", "pct_range", "pct_value", "percent"]
 
 
 def excerpt(text: str, cells: int) -> str:

@@ -25,6 +25,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, 
 from textual.widgets.option_list import Option
 
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.inputs import AnswerInput
 from gquiz.tui.widgets.prose import JaMarkdown
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class DrillScreen(Screen[None]):
 
     CSS_PATH = "drill.tcss"
     BINDINGS = [
-        Binding("escape", "back", "戻る"),
+        Binding("escape,q", "back", "戻る"),
         Binding("n", "next", "次の問題"),
         Binding("c", "choices", "4択にする"),
         *[Binding(str(d), f"difficulty({d})", f"難易度{d}", show=False) for d in (1, 2, 3)],
@@ -110,12 +111,12 @@ class DrillScreen(Screen[None]):
                 yield OptionList(id="drill-families")
             with VerticalScroll(id="drill-body"):
                 yield JaMarkdown("", id="drill-statement")
-                yield Input(
+                yield AnswerInput(
                     placeholder="答えを入力して Enter（例: 12、0.75、1, 2, 3、1 2; 3 4）",
                     id="drill-answer",
                 )
                 yield Static(
-                    "Enter: 答え合わせ   Tab で入力欄を離れて c: 4択   n: 次の問題   escape: 戻る",
+                    "Enter: 答え合わせ   c: 4択 (入力欄が空のとき)   n: 次の問題   q / Esc: 戻る",
                     id="drill-hint",
                 )
                 yield Static("", id="drill-error")
@@ -123,7 +124,7 @@ class DrillScreen(Screen[None]):
                 yield Static("", id="drill-verdict")
                 yield Static("", id="drill-marks")
                 yield JaMarkdown("", id="drill-solution")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "計算ドリル"

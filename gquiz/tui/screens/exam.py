@@ -18,7 +18,6 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
-    Label,
     OptionList,
     Static,
     TabbedContent,
@@ -27,8 +26,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
-from gquiz.tui.format import excerpt, percent
+from gquiz.tui.format import excerpt, pct, percent
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.inputs import JaInput
 from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
@@ -38,8 +38,12 @@ if TYPE_CHECKING:
 SAVE_EVERY_S = 5
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+_pct = pct
+
+
+def budget_s(n: int, minutes: int) -> float:
+    """Seconds per question a format allows (the real exam: 6000 s / 145 = 41 s)."""
+    return minutes * 60 / n if n else 0.0
 
 
 def clock(seconds: float) -> str:
@@ -73,25 +77,34 @@ class ExamSetupScreen(Screen[None]):
         yield Header()
         presets = [
             Option(
-                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約41秒)",
+                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約{budget_s(*REAL):.0f}秒)",
                 id=f"{REAL[0]}:{REAL[1]}",
             ),
-            Option(f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分", id=f"{PACE[0]}:{PACE[1]}"),
+            Option(
+                f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分 (1問あたり約{budget_s(*PACE):.0f}秒)",
+                id=f"{PACE[0]}:{PACE[1]}",
+            ),
         ]
         n, m = self.args.get("n"), self.args.get("minutes")
         if n and m and (n, m) not in (REAL, PACE):
-            presets.insert(0, Option(f"指定の形式  {n} 問 / {m} 分", id=f"{n}:{m}"))
+            presets.insert(
+                0,
+                Option(
+                    f"指定の形式  {n} 問 / {m} 分 (1問あたり約{budget_s(n, m):.0f}秒)",
+                    id=f"{n}:{m}",
+                ),
+            )
         with Vertical(id="exam-setup"):
-            yield Label(
+            yield Prose(
                 "模擬試験を始めます。形式を選んで Enter を押してください。", id="exam-setup-title"
             )
             yield OptionList(*presets, id="exam-presets")
-            yield Static(
+            yield Prose(
                 "試験中: 1〜9 で選択 (何度でも変更可)、←→ で前後、f でフラグ、g で問題へジャンプ、"
-                "s で提出、q で中断 (次回起動時に残り時間から再開できます)。",
+                "s で提出、q / Esc で中断 (次回起動時に残り時間から再開できます)。",
                 id="exam-help",
             )
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         opts = self.query_one(OptionList)
@@ -117,7 +130,7 @@ class ExamScreen(Screen[None]):
         Binding("f", "flag", "フラグ"),
         Binding("g", "jump", "ジャンプ"),
         Binding("s", "submit", "提出"),
-        Binding("q", "leave", "中断"),
+        Binding("q,escape", "leave", "中断 (保存)"),
     ]
 
     def __init__(
@@ -136,7 +149,7 @@ class ExamScreen(Screen[None]):
         with VerticalScroll(id="exam-body"):
             yield JaMarkdown("", id="exam-stem")
             yield Vertical(id="exam-choices")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "模擬試験"
@@ -183,14 +196,13 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s is None:
             return
-        from gquiz.study.exam import BUDGET_S
-
         q = s.questions[s.current]
+        budget = budget_s(s.total, s.minutes)
         pace = s.pace()
         pace_text = (
-            f"ペース {pace:.0f}秒/問 (目安{BUDGET_S:.0f}秒)"
+            f"ペース {pace:.0f}秒/問 (目安{budget:.0f}秒)"
             if pace is not None
-            else f"目安 {BUDGET_S:.0f}秒/問"
+            else f"目安 {budget:.0f}秒/問"
         )
         flag = " [フラグ]" if s.current in s.flags else ""
         two = " 2つ選ぶ" if q.n_correct == 2 else ""
@@ -326,7 +338,7 @@ class ExamScreen(Screen[None]):
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "キャンセル"),
+        Binding("escape,q,n", "dismiss(False)", "キャンセル"),
         Binding("y", "dismiss(True)", "はい"),
     ]
 
@@ -336,7 +348,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.text)
+            yield Prose(self.text)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("はい (y)", id="yes", variant="primary")
                 yield Button("いいえ (Esc)", id="no")
@@ -352,7 +364,7 @@ class ResumeDialog(ModalScreen[bool | None]):
     BINDINGS = [
         Binding("y", "dismiss(True)", "再開"),
         Binding("d", "dismiss(False)", "破棄"),
-        Binding("escape", "dismiss(None)", "あとで"),
+        Binding("escape,q", "dismiss(None)", "あとで"),
     ]
 
     def __init__(self, session: ExamSession) -> None:
@@ -362,13 +374,16 @@ class ResumeDialog(ModalScreen[bool | None]):
     def compose(self) -> ComposeResult:
         s = self.session
         with Vertical(classes="dialog"):
-            yield Label(
-                f"中断した模擬試験があります: {s.total} 問中 {len(s.answers)} 問回答済み、残り {clock(s.remaining_s)}。\n再開しますか？"
+            # Prose wraps (a Label cut the line before the time left at 80 columns).
+            yield Prose(
+                f"中断した模擬試験があります: {s.total} 問中 {len(s.answers)} 問回答済み、"
+                f"残り時間 {clock(s.remaining_s)}。\n再開しますか？",
+                id="resume-text",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("再開 (y)", id="resume", variant="primary")
                 yield Button("破棄 (d)", id="discard", variant="error")
-                yield Button("あとで (Esc)", id="later")
+                yield Button("あとで (q)", id="later")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -377,6 +392,7 @@ class ResumeDialog(ModalScreen[bool | None]):
 
 class JumpDialog(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "キャンセル")]
+    """Only Esc: q, digits and letters go into the number box."""
 
     def __init__(self, total: int, flagged: list[int], unanswered: list[int]) -> None:
         super().__init__()
@@ -390,9 +406,9 @@ class JumpDialog(ModalScreen[int | None]):
             return (shown + (" ..." if len(xs) > 20 else "")) or "なし"
 
         with Vertical(classes="dialog"):
-            yield Label(f"何問目へ移動しますか？ (1〜{self.total})")
-            yield Static(f"フラグ: {nums(self.flagged)}\n未回答: {nums(self.unanswered)}")
-            yield Input(placeholder="番号", id="jump-to")
+            yield Prose(f"何問目へ移動しますか？ (1〜{self.total}、Esc でキャンセル)")
+            yield Prose(f"フラグ: {nums(self.flagged)}\n未回答: {nums(self.unanswered)}")
+            yield JaInput(placeholder="番号", id="jump-to")
 
     @on(Input.Submitted, "#jump-to")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -453,7 +469,7 @@ class ExamResultsScreen(Screen[None]):
                 with VerticalScroll():
                     yield self._majors
                     yield self._times
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "模擬試験の結果"

@@ -41,7 +41,7 @@ class NoteScreen(Screen[None]):
         # In a narrow terminal the contents panel would take half the text's width: `t` shows it.
         wide = self.app.size.width >= 100
         yield JaMarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.load()

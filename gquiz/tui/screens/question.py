@@ -41,7 +41,7 @@ class QuestionScreen(Screen[None]):
             yield Vertical(id="review-choices")
             yield Prose("", id="review-verdict")
             yield JaMarkdown("", id="review-explanation")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     async def on_mount(self) -> None:
         self.sub_title = self.view_title

@@ -64,7 +64,7 @@ class QuizScreen(Screen[None]):
             yield Vertical(id="choices")
             yield Static("", id="verdict")
             yield JaMarkdown("", id="explanation")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.quiz_title

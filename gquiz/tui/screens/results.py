@@ -61,7 +61,7 @@ class ResultsScreen(Screen[None]):
                 got = per[sid]
                 lines.append(f"  {sid:<6} {sum(got)}/{len(got)}  {percent(sum(got), len(got))}")
             yield Static("\n".join(lines), id="per-section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.quiz_title
