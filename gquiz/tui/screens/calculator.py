@@ -89,7 +89,7 @@ class CalculatorScreen(Screen[None]):
 
     CSS_PATH = "drill.tcss"
     BINDINGS = [
-        Binding("escape,q", "back", "戻る"),
+        Binding("q,escape", "back", "戻る"),
         Binding("ctrl+r", "solve", "計算する"),
         Binding("slash", "filter", "絞り込み", show=False),
     ]
@@ -108,7 +108,9 @@ class CalculatorScreen(Screen[None]):
                     "計算の種類を選んで Enter (文字を入力すると絞り込み)", id="calc-pick-help"
                 )
                 yield JaInput(
-                    placeholder="絞り込み: 名前や説明の一部 (例: 畳み込み、iou)", id="calc-filter"
+                    placeholder="絞り込み: 名前や説明の一部 (例: 畳み込み、iou)",
+                    id="calc-filter",
+                    select_on_focus=False,
                 )
                 yield OptionList(id="calc-solvers")
             with VerticalScroll(id="calc-body"):
@@ -183,8 +185,9 @@ class CalculatorScreen(Screen[None]):
             and event.character not in "q/"
         ):
             box = self.query_one("#calc-filter", JaInput)
+            box.value += event.character or ""
+            box.cursor_position = len(box.value)
             box.focus()
-            box.insert_text_at_cursor(event.character or "")
             event.stop()
 
     @on(OptionList.OptionSelected, "#calc-solvers")

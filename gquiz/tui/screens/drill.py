@@ -78,7 +78,7 @@ class DrillScreen(Screen[None]):
 
     CSS_PATH = "drill.tcss"
     BINDINGS = [
-        Binding("escape,q", "back", "戻る"),
+        Binding("q,escape", "back", "戻る"),
         Binding("n", "next", "次の問題"),
         Binding("c", "choices", "4択にする"),
         *[Binding(str(d), f"difficulty({d})", f"難易度{d}", show=False) for d in (1, 2, 3)],

@@ -65,7 +65,7 @@ class ExamSubmitted(Message):
 class ExamSetupScreen(Screen[None]):
     """Choose the real format, the pace drill, or what the command line asked for."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def __init__(self, args: dict[str, Any]) -> None:
         super().__init__()
@@ -338,7 +338,7 @@ class ExamScreen(Screen[None]):
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape,q,n", "dismiss(False)", "キャンセル"),
+        Binding("q,escape,n", "dismiss(False)", "キャンセル"),
         Binding("y", "dismiss(True)", "はい"),
     ]
 
@@ -364,7 +364,7 @@ class ResumeDialog(ModalScreen[bool | None]):
     BINDINGS = [
         Binding("y", "dismiss(True)", "再開"),
         Binding("d", "dismiss(False)", "破棄"),
-        Binding("escape,q", "dismiss(None)", "あとで"),
+        Binding("q,escape", "dismiss(None)", "あとで"),
     ]
 
     def __init__(self, session: ExamSession) -> None:
@@ -435,7 +435,7 @@ class ExamResultsScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("w", "toggle_wrong", "間違いのみ/全問"),
     ]
 

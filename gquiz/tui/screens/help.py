@@ -95,7 +95,7 @@ def help_rows(app: App[object], screen: Screen[object]) -> list[tuple[str, str]]
 class HelpScreen(ModalScreen[None]):
     """Keys of the screen underneath; closes with ?, q or Esc."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "閉じる")]
+    BINDINGS = [Binding("q,escape,question_mark", "dismiss", "閉じる")]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()

@@ -28,7 +28,7 @@ class HistoryLoaded(Message):
 class HistoryScreen(Screen[None]):
     """Newest first. Enter: an exam's results, or the same questions of a quiz again."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def __init__(self) -> None:
         super().__init__()

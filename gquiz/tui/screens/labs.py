@@ -80,7 +80,7 @@ def lab_screen(
 class _LabBase(Screen[None]):
     """Status line + progress bar while a worker runs; errors shown in place."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def status_widgets(self) -> ComposeResult:
         with Vertical(classes="lab-status"):
@@ -120,7 +120,7 @@ class LabsScreen(Screen[None]):
     """The labs menu (or, without torch, how to install it)."""
 
     CSS_PATH = "labs.tcss"
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def __init__(self, name: str | None = None, **options: Any) -> None:
         """``name`` (``gradcam`` / ``compression``) opens that lab at once, with ``options``

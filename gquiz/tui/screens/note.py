@@ -26,7 +26,7 @@ class NoteLoaded(Message):
 
 class NoteScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("s", "quiz", "このトピックを出題"),
         Binding("t", "toggle_toc", "目次"),
     ]

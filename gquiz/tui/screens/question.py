@@ -22,7 +22,7 @@ class QuestionScreen(Screen[None]):
     """Opened from a results row; ←/→ (p/n) step through the same list."""
 
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("left,p", "step(-1)", "前の問題"),
         Binding("right,n", "step(1)", "次の問題"),
     ]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 class ResultsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("r", "retry", "間違えた問題をもう一度"),
     ]
 

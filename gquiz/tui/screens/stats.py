@@ -24,7 +24,7 @@ class StatsLoaded(Message):
 
 class StatsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("w", "weak", "弱点克服"),
         Binding("s", "quiz_topic", "トピックを出題", show=False),
     ]
