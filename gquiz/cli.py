@@ -126,7 +126,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
             for warning in report.warnings:
                 click.echo(f"{warning} (警告)")
     for failure in failures:
-        click.echo(f"答えの手がかり: {failure}")
+        click.echo(f"答えの手がかり: {failure}", err=as_json)
     n_q = sum(len(t.questions) for t in result.topics)
     if result.errors or failures:
         click.echo(
@@ -222,7 +222,7 @@ def quiz(
         return
     b, learner_id = obj.bank_and_learner()
     questions = b.pick_questions(topic=topic, section=section, count=count, seed=seed)
-    _plain_session(b, learner_id, questions, "quiz")
+    _plain_session(b, learner_id, questions, "quiz", seed)
 
 
 @main.command()
@@ -250,12 +250,12 @@ def _echo_line(text: str) -> None:
     click.echo(text, nl=not text.endswith("> ") or not sys.stdin.isatty())
 
 
-def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
+def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
-    session = QuizSession(bank, learner_id, questions, mode=mode)
+    session = QuizSession(bank, learner_id, questions, mode=mode, seed=seed)
     try:
         run_plain_quiz(session, sys.stdin, _echo_line)
     except KeyboardInterrupt:
@@ -319,7 +319,7 @@ def drill(
     if not questions:
         click.echo("該当する問題がありません。")
         return
-    _plain_session(b, learner_id, questions, "drill")
+    _plain_session(b, learner_id, questions, "drill", seed)
 
 
 def _family_drill(

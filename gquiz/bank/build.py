@@ -21,7 +21,7 @@ from gquiz.syllabus import Syllabus, load_syllabus
 
 Progress = Callable[[int, int, str], None]
 # Bump when the parser or the build changes what ends up in the bank.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 
 
 class BuildError(Exception):
@@ -197,8 +197,12 @@ def build(
                 q.source_path = doc.path
                 q.source_line = qdoc.line
                 q.active = True
+                ref = qdoc.passage
+                q.passage_id = ref.id if ref else None
+                q.passage_md = ref.text if ref else None
+                q.blank_label = ref.label if ref else None
                 q.choices = [
-                    Choice(position=i, text_md=c.text, correct=c.correct)
+                    Choice(position=i, text_md=c.text, correct=c.correct, pinned=c.pinned)
                     for i, c in enumerate(qdoc.choices)
                 ]
             report(n + 2, total, doc.title)

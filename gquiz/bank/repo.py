@@ -34,8 +34,13 @@ from gquiz.bank.models import (
 
 @dataclass(frozen=True)
 class ChoiceView:
+    """A choice as shown. `key` is its written position (0-based), the stable identity that
+    answers are stored by whatever order the choices are shown in; -1 when not yet keyed."""
+
     text: str
     correct: bool
+    key: int = -1
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class QuestionView:
     keywords: tuple[str, ...]
     kind: str = "question"
     family: str | None = None
+    # A blank of a passage-with-blanks: the passage's id, text and this blank's label (ア, イ ...).
+    passage_id: str | None = None
+    passage: str | None = None
+    blank_label: str | None = None
 
     @property
     def item_id(self) -> str:
@@ -153,6 +162,8 @@ class AttemptRecord:
     exam_id: int | None = None
     at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Choice keys in the order shown (None: written order, or not a choice question).
+    choice_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -367,6 +378,7 @@ class Bank:
                 mode=rec.mode,
                 exam_id=rec.exam_id,
                 created_at=rec.at or utcnow(),
+                choice_order=list(rec.choice_order) if rec.choice_order is not None else None,
             )
             session.add(attempt)
             self._add_to_rollup(session, attempt)
@@ -573,7 +585,15 @@ class Bank:
                         "difficulty": q.difficulty,
                         "keywords": q.keywords,
                         "stem": q.stem_md,
-                        "choices": [{"text": c.text_md, "correct": c.correct} for c in q.choices],
+                        "choices": [
+                            {"key": c.position, "text": c.text_md, "correct": c.correct}
+                            for c in q.choices
+                        ],
+                        "passage": (
+                            {"id": q.passage_id, "text": q.passage_md, "blank": q.blank_label}
+                            if q.passage_id
+                            else None
+                        ),
                         "explanation": q.explanation_md,
                     }
                     for q in questions
@@ -590,8 +610,11 @@ def _question_view(q: Question) -> QuestionView:
         topic_slug=q.topic_slug,
         section_id=q.section_id,
         stem=q.stem_md,
-        choices=tuple(ChoiceView(c.text_md, c.correct) for c in q.choices),
+        choices=tuple(ChoiceView(c.text_md, c.correct, c.position, c.pinned) for c in q.choices),
         explanation=q.explanation_md,
         difficulty=q.difficulty,
         keywords=tuple(q.keywords),
+        passage_id=q.passage_id,
+        passage=q.passage_md,
+        blank_label=q.blank_label,
     )

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from gquiz.bank.models import Exam, Question, utcnow
 from gquiz.bank.repo import Bank, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
 from gquiz.study.quiz import is_correct, record_answer
 from gquiz.study.review import usual_time_ms
 
@@ -72,13 +73,16 @@ def assemble(
     rng = random.Random(seed)
     with bank.sessions() as session:
         rows = session.execute(
-            select(Question.id, Question.section_id)
+            select(Question.id, Question.section_id, Question.passage_id)
             .where(Question.active)
             .order_by(Question.sort_order)
         ).all()
     by_major: dict[str, list[str]] = defaultdict(list)
-    for qid, section in rows:
+    passage_of: dict[str, str] = {}
+    for qid, section, passage_id in rows:
         by_major[section.split(".")[0]].append(qid)
+        if passage_id:
+            passage_of[qid] = passage_id
     families_by_major: dict[str, list[str]] = defaultdict(list)
     for f in sorted(bank.families(), key=lambda f: f["id"]):
         families_by_major[f["section"].split(".")[0]].append(f["id"])
@@ -121,7 +125,42 @@ def assemble(
                 }
             )
     rng.shuffle(items)
-    return items
+    return _passages_together(items, passage_of)
+
+
+def _passages_together(
+    items: list[dict[str, Any]], passage_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Blanks of one passage follow each other (in label order) where the first one drawn
+    stands, as on the real exam: the learner reads the passage once."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if pid:
+            groups[pid].append(it)
+    out: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if not pid:
+            out.append(it)
+        elif pid not in placed:
+            placed.add(pid)
+            out.extend(sorted(groups[pid], key=lambda x: x["id"]))
+    return out
+
+
+def draw_orders(
+    items: list[dict[str, Any]], questions: list[QuestionView], seed: int
+) -> list[QuestionView]:
+    """Draw each item's choice order from the exam seed and store it in the item, so the same
+    seed gives the same exam in the same orders and a resumed exam shows what was shown."""
+    shown = []
+    for pos, (item, q) in enumerate(zip(items, questions, strict=True)):
+        view = present(q, order_rng(seed, f"{pos}:{q.id}"))
+        item["order"] = list(shown_order(view))
+        shown.append(view)
+    return shown
 
 
 def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
@@ -132,12 +171,13 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
     out: list[QuestionView] = []
     for it in items:
         if it["kind"] == "question":
-            out.append(views[it["id"]])
+            out.append(with_order(views[it["id"]], it.get("order")))
             continue
         from gquiz.problems import as_question, generate, load_families
 
         families = families or load_families(bank.sources.problems)
-        out.append(as_question(generate(families[it["family"]], it["difficulty"], it["seed"])))
+        problem = as_question(generate(families[it["family"]], it["difficulty"], it["seed"]))
+        out.append(with_order(problem, it.get("order")))
     return out
 
 
@@ -178,7 +218,7 @@ class ExamSession:
     ) -> ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
-        questions = item_views(bank, items)
+        questions = draw_orders(items, item_views(bank, items), seed)
         with bank.sessions() as session:
             exam = Exam(
                 learner_id=learner_id,
@@ -317,7 +357,8 @@ class ExamSession:
                 self.learner_id,
                 q,
                 correct=ok,
-                answer=format_choice_answer(picks) if picks else "",
+                answer=format_choice_answer(keys_of(q, picks)) if picks else "",
+                choice_order=shown_order(q),
                 elapsed_ms=self.times_ms.get(pos),
                 mode="exam",
                 at=now,
