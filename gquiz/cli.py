@@ -110,7 +110,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
 
     from gquiz.bank.build import Sources, check
     from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
-    from gquiz.bank.quality import format_report, measure
+    from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
     result = check(Sources(s.content, s.problems), [Path(p) for p in paths] or None)
@@ -127,6 +127,8 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
                 click.echo(f"{warning} (警告)")
     for failure in failures:
         click.echo(f"答えの手がかり: {failure}", err=as_json)
+    for stale in stale_notes(result.topics):
+        click.echo(f"{stale} (警告)", err=as_json)
     n_q = sum(len(t.questions) for t in result.topics)
     if result.errors or failures:
         click.echo(

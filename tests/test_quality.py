@@ -115,3 +115,32 @@ def test_bank_check_fails_a_bank_with_cues(tmp_path: Path, monkeypatch: pytest.M
     data = json.loads(result.stdout)
     assert data["overall"]["longest_correct_rate"] == 1.0
     assert data["by_major"]["S1"]["questions"] == 10
+
+
+def test_as_of_and_sources_and_stale_warning(tmp_path: Path) -> None:
+    from datetime import date
+
+    from gquiz.bank.quality import stale_notes
+
+    root = _write(tmp_path / "c", [("最も適切なものを選べ。", [("a", True), ("b", False)])])
+    path = root / "s01" / "cue.md"
+    text = path.read_text(encoding="utf-8")
+    dated = text.replace(
+        "title: 手がかり\n",
+        "title: 手がかり\nas_of: 2025-06\nsources: [個人情報保護法 (令和2年改正)]\n",
+    )
+    path.write_text(dated, encoding="utf-8")
+    topics = parse_files(content_files(root), SYLLABUS).topics
+    (topic,) = topics
+    assert (topic.as_of, topic.sources) == ("2025-06", ["個人情報保護法 (令和2年改正)"])
+    assert stale_notes(topics, date(2026, 5, 31)) == []
+    (warning,) = stale_notes(topics, date(2026, 6, 1))
+    assert "2025年06月時点" in warning.message
+    assert "12か月前" in warning.message
+    # as_of without sources, or a malformed month, is an error.
+    path.write_text(
+        text.replace("title: 手がかり\n", "title: 手がかり\nas_of: 2025-13\n"), encoding="utf-8"
+    )
+    errors = [str(e) for e in parse_files(content_files(root), SYLLABUS).errors]
+    assert any("as_of は YYYY-MM" in e for e in errors)
+    assert any("sources" in e for e in errors)
