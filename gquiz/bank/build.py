@@ -179,6 +179,8 @@ def build(
                     sort_order=n,
                     source_path=doc.path,
                     active=True,
+                    as_of=doc.as_of,
+                    sources=doc.sources or None,
                 )
             )
             for pos, qdoc in enumerate(doc.questions):

@@ -13,7 +13,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 SCHEMA_VERSION = 1
@@ -60,6 +71,9 @@ class Topic(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     source_path: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Notes on law, guidelines or markets: the month last checked (YYYY-MM) and the sources.
+    as_of: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Question(Base):
@@ -102,7 +116,7 @@ class Choice(Base):
     text_md: Mapped[str] = mapped_column(Text)
     correct: Mapped[bool] = mapped_column(Boolean)
     # Stays last in every presentation (「いずれも当てはまらない」-style choices).
-    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     question: Mapped[Question] = relationship(back_populates="choices")
 
 

@@ -91,6 +91,16 @@ class TopicView:
     n_questions: int
     attempts: int = 0
     correct: int = 0
+    as_of: str | None = None  # YYYY-MM: when a note on law or guidelines was last checked
+    sources: tuple[str, ...] = ()
+
+    @property
+    def as_of_label(self) -> str | None:
+        """「2026年12月時点」: shown with notes whose facts change (law, guidelines, markets)."""
+        if not self.as_of:
+            return None
+        year, month = self.as_of.split("-")
+        return f"{year}年{month}月時点"
 
     @property
     def accuracy(self) -> float | None:
@@ -288,7 +298,15 @@ class Bank:
                 or 0
             )
             return TopicView(
-                t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
+                t.slug,
+                t.section_id,
+                t.title,
+                t.note_md,
+                tuple(t.keywords),
+                tuple(t.drills),
+                n,
+                as_of=t.as_of,
+                sources=tuple(t.sources or ()),
             )
 
     def questions(
@@ -574,6 +592,8 @@ class Bank:
                         "keywords": t.keywords,
                         "drills": t.drills,
                         "note": t.note_md,
+                        "as_of": t.as_of,
+                        "sources": t.sources or [],
                     }
                     for t in topics
                 ],

@@ -57,6 +57,12 @@ class NoteScreen(Screen[None]):
             return
         self.sub_title = message.topic.title
         text = message.topic.note
+        if message.topic.as_of_label:
+            # Law and guidelines change: say up front as of when the note is true, and on what.
+            dated = f"> **{message.topic.as_of_label}**の内容です。"
+            if message.topic.sources:
+                dated += " 根拠: " + "、".join(message.topic.sources)
+            text = dated + "\n\n" + text
         if message.topic.drills:
             text += "\n\n---\n\n**計算ドリル**: " + "、".join(
                 f"`{d}`" for d in message.topic.drills
