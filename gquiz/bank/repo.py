@@ -22,6 +22,7 @@ from gquiz.bank.db import make_sessionmaker, open_engine, retry_locked, write_en
 from gquiz.bank.models import (
     Attempt,
     AttemptDay,
+    Exam,
     Learner,
     Meta,
     ProblemFamily,
@@ -457,41 +458,47 @@ class Bank:
 
     def _record_attempt(self, learner_id: int, rec: AttemptRecord, card: CardState | None) -> int:
         with self.writes() as session:
-            if card is not None:
-                session.execute(
-                    _insert(session, ReviewCard)
-                    .values(
-                        learner_id=learner_id,
-                        item_kind=rec.item_kind,
-                        item_id=rec.item_id,
-                        card=card.card,
-                        due=card.due,
-                        flagged=False,
-                    )
-                    .on_conflict_do_update(
-                        index_elements=["learner_id", "item_kind", "item_id"],
-                        set_={"card": card.card, "due": card.due},
-                    )
-                )
-            attempt = Attempt(
-                learner_id=learner_id,
-                item_kind=rec.item_kind,
-                item_id=rec.item_id,
-                section_id=rec.section_id,
-                topic_slug=rec.topic_slug,
-                correct=rec.correct,
-                score=rec.score if rec.score is not None else float(rec.correct),
-                answer=rec.answer,
-                elapsed_ms=rec.elapsed_ms,
-                mode=rec.mode,
-                exam_id=rec.exam_id,
-                created_at=rec.at or utcnow(),
-            )
-            session.add(attempt)
-            session.flush()
-            self._add_to_rollup(session, attempt)
+            attempt_id = self._write_attempt(session, learner_id, rec, card)
             session.commit()
-            return attempt.id
+            return attempt_id
+
+    def _write_attempt(
+        self, session: Session, learner_id: int, rec: AttemptRecord, card: CardState | None
+    ) -> int:
+        if card is not None:
+            session.execute(
+                _insert(session, ReviewCard)
+                .values(
+                    learner_id=learner_id,
+                    item_kind=rec.item_kind,
+                    item_id=rec.item_id,
+                    card=card.card,
+                    due=card.due,
+                    flagged=False,
+                )
+                .on_conflict_do_update(
+                    index_elements=["learner_id", "item_kind", "item_id"],
+                    set_={"card": card.card, "due": card.due},
+                )
+            )
+        attempt = Attempt(
+            learner_id=learner_id,
+            item_kind=rec.item_kind,
+            item_id=rec.item_id,
+            section_id=rec.section_id,
+            topic_slug=rec.topic_slug,
+            correct=rec.correct,
+            score=rec.score if rec.score is not None else float(rec.correct),
+            answer=rec.answer,
+            elapsed_ms=rec.elapsed_ms,
+            mode=rec.mode,
+            exam_id=rec.exam_id,
+            created_at=rec.at or utcnow(),
+        )
+        session.add(attempt)
+        session.flush()
+        self._add_to_rollup(session, attempt)
+        return attempt.id
 
     def _add_to_rollup(self, session: Session, a: Attempt) -> None:
         # An upsert whose update is n = n + 1 is atomic, so two processes sharing a database
@@ -514,6 +521,56 @@ class Bank:
                 },
             )
         )
+
+    def submit_exam(
+        self,
+        learner_id: int,
+        exam_id: int,
+        records: Sequence[tuple[AttemptRecord, CardState | None]],
+        state: dict[str, Any],
+        remaining_s: float,
+        at: datetime,
+    ) -> bool:
+        """Grade an exam in one transaction: its attempts, cards, rollups and the exam row.
+
+        False (and nothing written) when the exam was already submitted, say from another
+        window: an exam is graded once.
+        """
+
+        def run() -> bool:
+            with self.writes() as session:
+                exam = session.get(Exam, exam_id)
+                if exam is None or exam.submitted_at is not None:
+                    return False
+                for rec, card in records:
+                    self._write_attempt(session, learner_id, rec, card)
+                exam.submitted_at = at
+                exam.state = state
+                exam.remaining_s = remaining_s
+                session.commit()
+                return True
+
+        return retry_locked(run)
+
+    def cards_for(
+        self, learner_id: int, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], CardState]:
+        """The stored cards of some (item_kind, item_id) keys, in one query."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        ids = sorted({i for _k, i in wanted})
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(ReviewCard).where(
+                    ReviewCard.learner_id == learner_id, ReviewCard.item_id.in_(ids)
+                )
+            ).all()
+            return {
+                (r.item_kind, r.item_id): CardState(r.card, r.due, r.flagged)
+                for r in rows
+                if (r.item_kind, r.item_id) in wanted
+            }
 
     def rebuild_rollups(self) -> None:
         """Recompute attempt_days from attempts (after a bulk import, or a change of zone)."""
