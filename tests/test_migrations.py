@@ -77,6 +77,12 @@ def test_previous_release_upgrades_keeping_every_row(release_settings: Settings)
         assert sum(n for *_x, n, _c in summary) == sum(1 for a in before["attempts"] if a[1] == 1)
         from gquiz.study.exam import ExamSession
 
+        # last_results (revision 0003) was filled from the history: the latest answer per item.
+        latest: dict[tuple[str, str], bool] = {}
+        for row in before["attempts"]:  # id order
+            if row[1] == learner:
+                latest[(row[2], row[3])] = bool(row[6])
+        assert bank.last_results(learner) == latest
         resumed = ExamSession.unfinished(bank, learner)
         assert resumed is not None
         assert resumed.answers == {0: [0]}

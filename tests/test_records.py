@@ -143,3 +143,20 @@ def test_timed_out_exam_records_only_answers(study_settings: Settings) -> None:
     assert result.answered == 1
     assert len(bank.cards(lid)) == 1
     bank.close()
+
+
+def test_wrong_drill_follows_the_latest_answer(study_settings: Settings) -> None:
+    from gquiz.study.drill import select_drill
+
+    bank = _bank(study_settings)
+    lid = bank.learner_id("tester")
+    q = bank.questions()[0]
+    for ok in (False, True, False):
+        bank.record_attempt(
+            lid, AttemptRecord(q.id, q.section_id, ok, "1", topic_slug=q.topic_slug)
+        )
+    assert [x.id for x in select_drill(bank, lid, "wrong", 5)] == [q.id]
+    bank.record_attempt(lid, AttemptRecord(q.id, q.section_id, True, "1", topic_slug=q.topic_slug))
+    assert select_drill(bank, lid, "wrong", 5) == []
+    assert q.id not in {x.id for x in select_drill(bank, lid, "new", 100)}
+    bank.close()

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select
+from sqlalchemy import Engine, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank import build as builder
@@ -23,6 +23,7 @@ from gquiz.bank.models import (
     Attempt,
     AttemptDay,
     Exam,
+    LastResult,
     Learner,
     Meta,
     ProblemFamily,
@@ -227,6 +228,19 @@ def rebuild_rollups(session: Session, zone: tzinfo) -> int:
         )
     session.merge(Meta(key=ROLLUP_ZONE_KEY, value=zone_name(zone)))
     return len(counts)
+
+
+def rebuild_last_results(session: Session) -> None:
+    """Refill last_results from attempts (after a bulk import that bypassed record_attempt)."""
+    session.execute(delete(LastResult))
+    session.execute(
+        text(
+            "INSERT INTO last_results (learner_id, item_kind, item_id, attempt_id, correct, at) "
+            "SELECT a.learner_id, a.item_kind, a.item_id, a.id, a.correct, a.created_at "
+            "FROM attempts a JOIN (SELECT max(id) AS last FROM attempts "
+            "GROUP BY learner_id, item_kind, item_id) m ON a.id = m.last"
+        )
+    )
 
 
 def _odd_offset(zone: tzinfo) -> bool:
@@ -498,6 +512,12 @@ class Bank:
         session.add(attempt)
         session.flush()
         self._add_to_rollup(session, attempt)
+        last = {"attempt_id": attempt.id, "correct": attempt.correct, "at": attempt.created_at}
+        session.execute(
+            _insert(session, LastResult)
+            .values(learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id, **last)
+            .on_conflict_do_update(index_elements=["learner_id", "item_kind", "item_id"], set_=last)
+        )
         return attempt.id
 
     def _add_to_rollup(self, session: Session, a: Attempt) -> None:
@@ -573,11 +593,13 @@ class Bank:
             }
 
     def rebuild_rollups(self) -> None:
-        """Recompute attempt_days from attempts (after a bulk import, or a change of zone)."""
+        """Recompute attempt_days and last_results from attempts (after a bulk import, or a
+        change of zone)."""
 
         def run() -> None:
             with self.writes() as session:
                 rebuild_rollups(session, self.zone)
+                rebuild_last_results(session)
                 session.commit()
 
         retry_locked(run)
@@ -658,17 +680,11 @@ class Bank:
             return [(k, s, t or None, d, n, c) for k, s, t, d, n, c in rows]
 
     def last_results(self, learner_id: int) -> dict[tuple[str, str], bool]:
-        """Whether the latest attempt at each item was right."""
-        latest = (
-            select(Attempt.item_kind, Attempt.item_id, func.max(Attempt.id).label("last"))
-            .where(Attempt.learner_id == learner_id)
-            .group_by(Attempt.item_kind, Attempt.item_id)
-            .subquery()
-        )
+        """Whether the latest attempt at each item was right (one row per item, no history scan)."""
         with self.sessions() as session:
             rows = session.execute(
-                select(Attempt.item_kind, Attempt.item_id, Attempt.correct).join(
-                    latest, Attempt.id == latest.c.last
+                select(LastResult.item_kind, LastResult.item_id, LastResult.correct).where(
+                    LastResult.learner_id == learner_id
                 )
             ).all()
             return {(k, i): bool(c) for k, i, c in rows}
