@@ -270,6 +270,46 @@ def quiz(
 
 
 @main.command()
+@click.argument("term", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, help="Most hits shown.")
+@pass_ctx
+def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Search notes (by heading), questions and syllabus keywords: full-/half-width, kana and
+    abbreviations (grad-cam, GradCAM) are matched alike."""
+    query = " ".join(term)
+    b = obj.bank()
+    hits = b.search(query, limit)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "kind": h.kind,
+                        "ref": h.ref,
+                        "anchor": h.anchor,
+                        "title": h.title,
+                        "topic_title": h.topic_title,
+                        "section": h.section_id,
+                        "lines": list(h.lines),
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not hits:
+        click.echo(f"「{query}」は見つかりませんでした。")
+        return
+    for h in hits:
+        click.echo(h.label)
+        for line in h.lines:
+            click.echo(f"    {line}")
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:

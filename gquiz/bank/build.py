@@ -262,6 +262,14 @@ def build(
                     active=True,
                 )
             )
+        from gquiz.bank import search
+
+        session.flush()
+        search.rebuild(
+            session.connection(),
+            search.documents(result.topics, syllabus),
+            search.synonyms_from(t.note for t in result.topics),
+        )
         session.merge(Meta(key="content_hash", value=digest))
         report(total, total, "完了")
     return count

@@ -780,6 +780,13 @@ class Bank:
                 ],
             }
 
+    def search(self, query: str, limit: int = 30) -> list[Any]:
+        """Notes, questions and keywords matching `query` (see gquiz.bank.search), ranked."""
+        from gquiz.bank import search
+
+        with self.engine.connect() as conn:
+            return search.search(conn, query, limit)
+
     def close(self) -> None:
         self.engine.dispose()
 
