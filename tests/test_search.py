@@ -129,3 +129,43 @@ def test_cli_search(tmp_path: Path) -> None:
     assert hits[0]["anchor"] == "ストライド"
     out = CliRunner().invoke(main, ["search", "存在しない語"], env=env)
     assert "見つかりませんでした" in out.output
+
+
+async def test_tui_search_opens_the_note_at_the_heading(tmp_path: Path) -> None:
+    from textual.widgets import Input, MarkdownViewer, OptionList
+
+    from gquiz.config import Settings
+    from gquiz.tui.app import make_app
+    from gquiz.tui.screens.note import NoteScreen
+    from gquiz.tui.screens.search import SearchScreen
+    from tests.helpers import settle
+
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'tui.sqlite3'}",
+        learner="tester",
+        content=_content(tmp_path / "c"),
+        problems=tmp_path / "none",
+    )
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one("#search-input", Input).value = "ｽﾄﾗｲﾄﾞ"  # half-width katakana
+        await settle(app, pilot)
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count >= 2
+        first = str(results.get_option_at_index(0).prompt)
+        assert "ストライド" in first
+        await pilot.press("enter")
+        await settle(app, pilot)
+        note = app.screen
+        assert isinstance(note, NoteScreen)
+        assert note.anchor == "ストライド"
+        assert "カーネルをずらす幅" in note.query_one(MarkdownViewer).document.source
+        assert note.goto_heading("ストライド")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SearchScreen)

@@ -30,9 +30,11 @@ class NoteScreen(Screen[None]):
         Binding("t", "toggle_toc", "目次"),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, anchor: str | None = None) -> None:
         super().__init__()
         self.slug = slug
+        # A heading to scroll to once the note is shown (a search hit opens its section).
+        self.anchor = anchor
         self.topic: TopicView | None = None
 
     def compose(self) -> ComposeResult:
@@ -70,6 +72,14 @@ class NoteScreen(Screen[None]):
         text += f"\n\n---\n\nこのトピックの問題: {message.topic.n_questions} 問 (s キーで出題)"
         await viewer.document.update(text)
         viewer.document.focus() if viewer.document.can_focus else viewer.focus()
+        if self.anchor:
+            self.call_after_refresh(self.goto_heading, self.anchor)
+
+    def goto_heading(self, heading: str) -> bool:
+        """Scroll the note to a heading (by its text, as the contents list shows it)."""
+        from textual._slug import slug
+
+        return self.query_one("#note", MarkdownViewer).document.goto_anchor(slug(heading))
 
     def action_quiz(self) -> None:
         if self.topic is not None:
