@@ -572,6 +572,16 @@ class Bank:
             )
         )
 
+    def submitted_exams(self, learner_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """(submission date, state) of the learner's graded exams, oldest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Exam.submitted_at, Exam.state)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+                .order_by(Exam.submitted_at)
+            ).all()
+        return [(at.date().isoformat(), dict(state or {})) for at, state in rows]
+
     def submit_exam(
         self,
         learner_id: int,

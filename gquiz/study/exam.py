@@ -26,6 +26,7 @@ from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
 from gquiz.study.quiz import is_correct
+from gquiz.study.readiness import predict
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 REAL = (145, 100)
@@ -367,10 +368,16 @@ class ExamSession:
             answers = {pos: tuple(p) for pos, p in self.answers.items() if p}
             state = self._state()
             remaining = self.remaining_s
-        before = {
-            m["id"]: m["mastery"] if m["attempts"] else None
-            for m in learner_stats(self.bank, self.learner_id, now)["majors"]
-        }
+        stats_before = learner_stats(self.bank, self.learner_id, now)
+        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in stats_before["majors"]}
+        # The readiness estimate for this very exam (its own mix of 大項目), made from the record
+        # as it stood before it: kept with the exam so estimates can be checked against results.
+        mix: dict[str, int] = defaultdict(int)
+        for q in self.questions:
+            mix[q.section_id.split(".")[0]] += 1
+        prediction = predict(stats_before["majors"], mix).as_json()
+        prediction.pop("per_major", None)
+        prediction.pop("model", None)
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
         cards = self.bank.cards_for(
             self.learner_id,
@@ -430,7 +437,14 @@ class ExamSession:
             self.learner_id,
             self.exam_id,
             records,
-            {**state, "score": score, "answered": len(answers), "unanswered": unanswered},
+            {
+                **state,
+                "score": score,
+                "total": self.total,
+                "answered": len(answers),
+                "unanswered": unanswered,
+                "prediction": prediction,
+            },
             remaining,
             now,
         )
