@@ -494,6 +494,67 @@ def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
 
 
+@main.group("kanpe")
+def kanpe() -> None:
+    """The personal カンペ: a printable sheet of key terms, formulas and one's mistakes."""
+
+
+def _write_out(out_path: str, text: str) -> None:
+    if out_path == "-":
+        click.echo(text)
+        return
+    from pathlib import Path
+
+    try:
+        Path(out_path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+@kanpe.command("export")
+@click.option(
+    "--weak", is_flag=True, help="Only the learner's weak topics (as `gquiz stats` ranks them)."
+)
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
+@pass_ctx
+def kanpe_export(obj: _Ctx, weak: bool, sections: tuple[str, ...], fmt: str, out_path: str) -> None:
+    """Write the カンペ for the weak topics, some sections, or everything (syllabus order)."""
+    from gquiz.study.kanpe import build_sheet, render
+
+    b, learner_id = obj.bank_and_learner()
+    sheets = build_sheet(b, learner_id, weak=weak, sections=list(sections) or None)
+    what = "苦手トピック" if weak else (" ".join(sections) if sections else "全範囲")
+    _write_out(out_path, render(sheets, fmt, f"G検定 カンペ ({what})"))
+    if out_path != "-":
+        click.echo(f"{out_path}: {len(sheets)} トピック", err=True)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export cards to other study tools."""
+
+
+@export_group.command("anki")
+@click.option("--weak", is_flag=True, help="Only the learner's weak topics.")
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--out", "out_path", required=True, help="The .apkg file to write.")
+@pass_ctx
+def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str) -> None:
+    """Write an Anki deck (.apkg): choice questions and drill formulas, stable ids, tags by section."""
+    from gquiz.study.anki import write_deck
+
+    b, learner_id = obj.bank_and_learner()
+    try:
+        n = write_deck(b, learner_id, out_path, weak=weak, sections=list(sections) or None)
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{out_path}: {n} 枚のカード", err=True)
+
+
 @main.group("db")
 def db_group() -> None:
     """Check, back up and restore the database (SQLite)."""
