@@ -339,6 +339,9 @@ def matching_lines(body: str, variants: list[str], most: int = 3) -> list[str]:
 
 
 def _mark(line: str, variants: list[str]) -> str | None:
+    whole = normalize(line)
+    if not any(v in whole for v in variants):
+        return None
     # Map each normalised character back to its place in the original line.
     norm_chars: list[str] = []
     origin: list[int] = []
