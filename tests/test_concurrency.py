@@ -60,15 +60,25 @@ def _race(settings: Settings, tmp_path: Path) -> list[str]:
     return [f.read_text(encoding="utf-8") for f in sorted(tmp_path.glob("err-*.txt"))]
 
 
-def _count(path: Path, sql: str) -> int:
-    conn = sqlite3.connect(path)
+def _count(where: Path | str, sql: str) -> int:
+    """One number from the database: a SQLite file, or any SQLAlchemy URL."""
+    if isinstance(where, str):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(where)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text(sql)).scalar()
+        finally:
+            engine.dispose()
+    conn = sqlite3.connect(where)
     try:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
 
 
-def _check_history(path: Path) -> None:
+def _check_history(path: Path | str) -> None:
     total = N_PROCESSES * ANSWERS_EACH
     assert _count(path, "SELECT count(*) FROM attempts") == total
     assert _count(path, "SELECT sum(attempts) FROM attempt_days") == total
@@ -79,7 +89,7 @@ def _check_history(path: Path) -> None:
         _count(
             path,
             "SELECT count(*) FROM (SELECT item_id, created_at, answer FROM attempts "
-            "GROUP BY item_id, created_at, answer HAVING count(*) > 1)",
+            "GROUP BY item_id, created_at, answer HAVING count(*) > 1) AS d",
         )
         == 0
     )
@@ -104,3 +114,16 @@ def test_twenty_first_starts_at_once_on_an_empty_database(
     _check_history(path)
     assert _count(path, "SELECT count(*) FROM questions WHERE active") == 40
     assert _count(path, "SELECT count(*) FROM alembic_version") == 1
+
+
+def test_twenty_first_starts_at_once_on_postgresql(
+    study_settings: Settings, tmp_path: Path, pg_url: str
+) -> None:
+    from dataclasses import replace
+
+    settings = replace(study_settings, db_url=pg_url)
+    errors = _race(settings, tmp_path)
+    assert errors == []
+    _check_history(pg_url)
+    assert _count(pg_url, "SELECT count(*) FROM questions WHERE active") == 40
+    assert _count(pg_url, "SELECT count(*) FROM sections") > 0
