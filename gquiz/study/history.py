@@ -19,7 +19,7 @@ from gquiz.study.quiz import is_correct
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, QuestionView
-    from gquiz.study.exam import ExamSession
+    from gquiz.study.exam import ExamResult, ExamSession
 
 # Answers of one mode less than this far apart are one sitting (attempts carry no session id).
 SITTING_GAP = timedelta(minutes=30)
@@ -127,19 +127,26 @@ def _review(
     )
 
 
-def review_of_session(session: ExamSession) -> ExamReview:
-    """The review of an exam just submitted, from the session in memory (no database read).
-
-    The verdicts are the ones ``submit`` recorded: the same ``is_correct`` on the same answers.
-    """
-    return _review(
+def review_of_result(session: ExamSession, result: ExamResult) -> ExamReview:
+    """The review of an exam just submitted, from what ``submit`` graded (no database read)."""
+    items = [
+        ReviewItem(
+            it.pos + 1,
+            it.question,
+            tuple(it.picks),
+            it.status == "correct",
+            session.times_ms.get(it.pos, 0),
+        )
+        for it in result.items
+    ]
+    return ExamReview(
         session.exam_id,
         datetime.now(timezone.utc).replace(tzinfo=None),
         session.minutes,
-        session.questions,
-        {k: tuple(v) for k, v in session.answers.items()},
-        dict(session.times_ms),
-        None,
+        result.score,
+        result.total,
+        dict(result.per_major),
+        items,
     )
 
 

@@ -25,6 +25,7 @@ class GQuizApp(App[None]):
     SUB_TITLE = "G検定 学習・問題演習"
     BINDINGS = [
         Binding("question_mark", "help", "ヘルプ"),
+        Binding("slash", "search", "検索"),
         # In every footer the screen's own q does this; Ctrl+Q works even inside inputs.
         Binding("ctrl+q", "quit", "終了", priority=True, show=False),
     ]
@@ -56,6 +57,13 @@ class GQuizApp(App[None]):
         from gquiz.tui.prefs import save_pref
 
         save_pref("theme", theme.name)
+
+    def action_search(self) -> None:
+        """Open the search screen from anywhere (an open-book exam is searched under time)."""
+        from gquiz.tui.screens.search import SearchScreen
+
+        if self.bank is not None and not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def on_mount(self) -> None:
         from gquiz.tui.screens.home import HomeScreen

@@ -311,11 +311,11 @@ class ExamScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="採点")
     def grade(self) -> None:
-        from gquiz.study.history import review_of_session
+        from gquiz.study.history import review_of_result
 
         assert self.session is not None
         result = self.session.submit()
-        self.post_message(ExamSubmitted(result, review_of_session(self.session)))
+        self.post_message(ExamSubmitted(result, review_of_result(self.session, result)))
 
     def on_exam_submitted(self, message: ExamSubmitted) -> None:
         assert self.session is not None
