@@ -91,7 +91,15 @@ def discrete_information(p: Any, q: Any = None, base: Any = "e", ask: Any = "ent
             f"ask は entropy, cross_entropy, kl のどれかで指定してください（{ask!r}）"
         )
     hp_terms, hp = _entropy(pp, b)
-    answer: dict[str, Any] = {"entropy": hp, "cross_entropy": None, "kl": None, "kl_reverse": None}
+    answer: dict[str, Any] = {
+        "entropy": hp,
+        "cross_entropy": None,
+        "kl": None,
+        "kl_reverse": None,
+        "cross_entropy_reverse": None,
+        # −Σ log p_i without the weights p_i (a named mistake of the entropy drill)
+        "unweighted": float(-_log(pp[pp > 0], b).sum()),
+    }
     if ask == "entropy":
         return Solution(
             answer,
@@ -103,7 +111,6 @@ def discrete_information(p: Any, q: Any = None, base: Any = "e", ask: Any = "ent
     if qq.shape != pp.shape:
         raise EngineError(f"q の個数 ({qq.size}) が p の個数 ({pp.size}) と一致しない")
     ce_terms, ce = _cross(pp, qq, b, "q")
-    kl = ce - hp
     with np.errstate(divide="ignore", invalid="ignore"):
         kl_terms = np.where(
             pp > 0, pp * _log(np.where(pp > 0, pp, 1.0) / np.where(qq > 0, qq, 1.0), b), 0.0
@@ -111,6 +118,7 @@ def discrete_information(p: Any, q: Any = None, base: Any = "e", ask: Any = "ent
     kl = float(kl_terms.sum())
     answer.update({"cross_entropy": ce, "kl": kl, "entropy_q": _entropy(qq, b)[1]})
     if not np.any((qq > 0) & (pp == 0)):
+        answer["cross_entropy_reverse"] = _cross(qq, pp, b, "p")[1]
         answer["kl_reverse"] = float(
             np.where(
                 qq > 0, qq * _log(np.where(qq > 0, qq, 1.0) / np.where(pp > 0, pp, 1.0), b), 0.0
@@ -168,7 +176,18 @@ def vae_kl(mu: Any, sigma: Any = None, log_var: Any = None) -> Solution:
             {"mu": m, "var": var, "log_var": lv, "given": given, "terms": terms, "value": kl},
         ),
     )
-    return Solution({"kl": kl, "terms": terms, "var": var, "log_var": lv}, steps)
+    answer = {
+        "kl": kl,
+        "terms": terms,
+        "var": var,
+        "log_var": lv,
+        # the sums a learner adds up, for the named mistakes of the problem families
+        "sum_mu2": float((m**2).sum()),
+        "sum_var": float(var.sum()),
+        "sum_log_var": float(lv.sum()),
+        "dims": int(m.size),
+    }
+    return Solution(answer, steps)
 
 
 @solver(
@@ -209,6 +228,10 @@ def gan_value(d_real: Any, d_fake: Any, ask: Any = "value") -> Solution:
         "g_saturating": fake_mean,
         "real_term": real_mean,
         "fake_term": fake_mean,
+        "mean_log_d_fake": float(np.log(df).mean()),
+        "mean_log_one_minus_real": float(np.log(1 - dr).mean()),
+        "m_real": int(dr.size),
+        "m_fake": int(df.size),
     }
     if ask == "g_loss":
         step = Step("gan_g_loss", {"d_fake": df, "terms": -np.log(df), "value": g_loss})
