@@ -48,8 +48,13 @@ from gquiz.config import local_day, local_zone, zone_name
 
 @dataclass(frozen=True)
 class ChoiceView:
+    """A choice as shown. `key` is its written position (0-based), the stable identity that
+    answers are stored by whatever order the choices are shown in; -1 when not yet keyed."""
+
     text: str
     correct: bool
+    key: int = -1
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,10 @@ class QuestionView:
     keywords: tuple[str, ...]
     kind: str = "question"
     family: str | None = None
+    # A blank of a passage-with-blanks: the passage's id, text and this blank's label (ア, イ ...).
+    passage_id: str | None = None
+    passage: str | None = None
+    blank_label: str | None = None
 
     @property
     def item_id(self) -> str:
@@ -96,6 +105,16 @@ class TopicView:
     n_questions: int
     attempts: int = 0
     correct: int = 0
+    as_of: str | None = None  # YYYY-MM: when a note on law or guidelines was last checked
+    sources: tuple[str, ...] = ()
+
+    @property
+    def as_of_label(self) -> str | None:
+        """「2026年12月時点」: shown with notes whose facts change (law, guidelines, markets)."""
+        if not self.as_of:
+            return None
+        year, month = self.as_of.split("-")
+        return f"{year}年{month}月時点"
 
     @property
     def accuracy(self) -> float | None:
@@ -167,6 +186,8 @@ class AttemptRecord:
     exam_id: int | None = None
     at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Choice keys in the order shown (None: written order, or not a choice question).
+    choice_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -416,7 +437,15 @@ class Bank:
                 or 0
             )
             return TopicView(
-                t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
+                t.slug,
+                t.section_id,
+                t.title,
+                t.note_md,
+                tuple(t.keywords),
+                tuple(t.drills),
+                n,
+                as_of=t.as_of,
+                sources=tuple(t.sources or ()),
             )
 
     def questions(
@@ -537,6 +566,7 @@ class Bank:
                 "mode": rec.mode,
                 "exam_id": rec.exam_id,
                 "created_at": rec.at or now,
+                "choice_order": list(rec.choice_order) if rec.choice_order is not None else None,
             }
             for rec, _card in records
         ]
@@ -621,6 +651,16 @@ class Bank:
             ],
         )
         return ids
+
+    def submitted_exams(self, learner_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """(submission date, state) of the learner's graded exams, oldest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Exam.submitted_at, Exam.state)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+                .order_by(Exam.submitted_at)
+            ).all()
+        return [(at.date().isoformat(), dict(state or {})) for at, state in rows]
 
     def submit_exam(
         self,
@@ -801,6 +841,8 @@ class Bank:
                         "keywords": t.keywords,
                         "drills": t.drills,
                         "note": t.note_md,
+                        "as_of": t.as_of,
+                        "sources": t.sources or [],
                     }
                     for t in topics
                 ],
@@ -812,12 +854,27 @@ class Bank:
                         "difficulty": q.difficulty,
                         "keywords": q.keywords,
                         "stem": q.stem_md,
-                        "choices": [{"text": c.text_md, "correct": c.correct} for c in q.choices],
+                        "choices": [
+                            {"key": c.position, "text": c.text_md, "correct": c.correct}
+                            for c in q.choices
+                        ],
+                        "passage": (
+                            {"id": q.passage_id, "text": q.passage_md, "blank": q.blank_label}
+                            if q.passage_id
+                            else None
+                        ),
                         "explanation": q.explanation_md,
                     }
                     for q in questions
                 ],
             }
+
+    def search(self, query: str, limit: int = 30) -> list[Any]:
+        """Notes, questions and keywords matching `query` (see gquiz.bank.search), ranked."""
+        from gquiz.bank import search
+
+        with self.engine.connect() as conn:
+            return search.search(conn, query, limit)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -829,8 +886,11 @@ def _question_view(q: Question) -> QuestionView:
         topic_slug=q.topic_slug,
         section_id=q.section_id,
         stem=q.stem_md,
-        choices=tuple(ChoiceView(c.text_md, c.correct) for c in q.choices),
+        choices=tuple(ChoiceView(c.text_md, c.correct, c.position, c.pinned) for c in q.choices),
         explanation=q.explanation_md,
         difficulty=q.difficulty,
         keywords=tuple(q.keywords),
+        passage_id=q.passage_id,
+        passage=q.passage_md,
+        blank_label=q.blank_label,
     )
