@@ -169,6 +169,13 @@ async def test_past_exam_reopens_from_history(tui_settings: Settings) -> None:
         assert reopened.result is None
         assert reopened.review is not None
         assert reopened.review.score == results.review.score
+        # Rebuilt from the database in the order the exam showed (choices are shuffled).
+        assert [(i.picks, i.correct) for i in reopened.review.items] == [
+            (i.picks, i.correct) for i in results.review.items
+        ]
+        assert [i.question.choices for i in reopened.review.items] == [
+            i.question.choices for i in results.review.items
+        ]
         assert reopened.query_one("#exam-items", DataTable).row_count == 2
         await pilot.press("enter")
         await settle(app, pilot)
