@@ -311,10 +311,24 @@ def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
 
 
 @main.command()
+@click.argument("topic")
+@pass_ctx
+def note(obj: _Ctx, topic: str) -> None:
+    """Open the note reader at a topic (slug, as `gquiz bank export --json` lists them)."""
+    b = obj.bank()
+    if b.topic(topic) is None:
+        raise click.ClickException(f"トピック「{topic}」はありません。")
+    b.close()
+    from gquiz.tui.app import run_tui
+
+    run_tui(obj.settings(), start=("note", {"topic": topic}))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:
-    """Attempts and accuracy per section and per topic."""
+    """Mastery, accuracy and due reviews per 大項目, 中項目 and topic; the weakest topics."""
     from gquiz.study.stats import learner_stats
 
     b = obj.bank()
@@ -322,9 +336,12 @@ def stats(obj: _Ctx, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    for m in data["majors"]:
-        acc = "-" if m["accuracy"] is None else f"{m['accuracy'] * 100:.0f}%"
-        click.echo(f"{m['id']:>4} {m['title']}  {m['attempts']} 回答  正答率 {acc}")
+    import shutil
+
+    from gquiz.text.stats_report import stats_lines
+
+    for line in stats_lines(data, shutil.get_terminal_size((100, 24)).columns):
+        click.echo(line)
 
 
 def _echo_line(text: str) -> None:
