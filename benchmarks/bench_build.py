@@ -52,7 +52,9 @@ def main(n: int = 5) -> None:
             f"forced rebuild (median of {n}) {statistics.median(runs) * 1000:7.0f} ms"
             f"   (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})"
         )
-        print(f"  of which validation       {statistics.median(checks) * 1000:8.0f} ms (bank check)")
+        print(
+            f"  of which validation       {statistics.median(checks) * 1000:8.0f} ms (bank check)"
+        )
         print(f"statements per rebuild      {len(statements):8d}   of which SELECT {selects}")
         bank.close()
 
