@@ -309,7 +309,21 @@ class Bank:
         # Units of work that write: on SQLite they take the write lock at BEGIN.
         self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
         self._all_questions: tuple[str | None, tuple[QuestionView, ...]] | None = None
-        self._ensure_rollups()
+        # A study group's member (PostgreSQL role without write access to content): the bank
+        # is the organiser's, never rebuilt here, and the learner is the member's role.
+        self.member_role: str | None = self._member_role()
+        if self.member_role is None:
+            self._ensure_rollups()
+
+    def _member_role(self) -> str | None:
+        if self.engine.dialect.name != "postgresql":
+            return None
+        from gquiz.bank.group import is_member_session
+
+        with self.engine.connect() as conn:
+            if not is_member_session(conn):
+                return None
+            return str(conn.execute(text("SELECT session_user")).scalar_one())
 
     def _ensure_rollups(self) -> None:
         # The rollup's days are local days of one zone; when the learner's zone is not the
@@ -321,6 +335,8 @@ class Bank:
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
+        if self.member_role is not None:
+            return False  # only the organiser builds the shared bank
         return builder.needs_build(self.sessions, self.sources)
 
     def build(self, progress: builder.Progress | None = None, *, backup: bool = False) -> int:
@@ -353,7 +369,13 @@ class Bank:
 
     # -- learners ---------------------------------------------------------------------------
     def learner_id(self, name: str) -> int:
-        """The learner's row id, created on first use (safe when two processes race for it)."""
+        """The learner's row id, created on first use (safe when two processes race for it).
+
+        In a study group a member's learner is always their own role, whatever name is asked:
+        row-level security would refuse any other.
+        """
+        if self.member_role is not None:
+            name = self.member_role
         with self.sessions() as session:
             found = session.scalar(select(Learner.id).where(Learner.name == name))
         if found is not None:
