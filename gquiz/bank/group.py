@@ -35,6 +35,7 @@ CONTENT_TABLES = (
     "alembic_version",
     "search_docs",
     "search_synonyms",
+    "group_exams",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
@@ -132,6 +133,53 @@ def _create_report_views(conn: Connection) -> None:
     )
     for view in ("gquiz_member_scores", "gquiz_member_majors", "gquiz_member_topics"):
         conn.execute(text(f"REVOKE ALL ON {view} FROM PUBLIC"))
+    # Shared exams: the distribution of the group's results, computed by the owner's rights
+    # but returning only aggregates, and nothing until MIN_MEMBERS members have submitted.
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_scores(gid integer) "
+            "RETURNS TABLE(members integer, median float, q1 float, q3 float) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "SELECT count(*)::int, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY (state->>'score')::float), "
+            "percentile_cont(0.25) WITHIN GROUP (ORDER BY (state->>'score')::float), "
+            "percentile_cont(0.75) WITHIN GROUP (ORDER BY (state->>'score')::float) "
+            "FROM exams WHERE group_exam_id = gid AND submitted_at IS NOT NULL "
+            f"HAVING count(*) >= {MIN_MEMBERS} $$"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_majors(gid integer) "
+            "RETURNS TABLE(major text, members integer, median float, q1 float, q3 float) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "WITH per AS (SELECT e.learner_id, split_part(a.section_id, '.', 1) AS major, "
+            "avg(a.correct::int)::float AS share FROM attempts a JOIN exams e ON e.id = a.exam_id "
+            "WHERE e.group_exam_id = gid AND e.submitted_at IS NOT NULL GROUP BY 1, 2) "
+            "SELECT major, count(*)::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY share), "
+            "percentile_cont(0.25) WITHIN GROUP (ORDER BY share), "
+            "percentile_cont(0.75) WITHIN GROUP (ORDER BY share) FROM per GROUP BY major "
+            f"HAVING count(*) >= {MIN_MEMBERS} ORDER BY split_part(major, 'S', 2)::int $$"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_leaderboard(gid integer) "
+            "RETURNS TABLE(name text, score integer) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "SELECT l.name::text, (e.state->>'score')::int FROM exams e "
+            "JOIN learners l ON l.id = e.learner_id "
+            "WHERE e.group_exam_id = gid AND e.submitted_at IS NOT NULL AND l.share_score "
+            "ORDER BY 2 DESC, 1 $$"
+        )
+    )
+    for fn in (
+        "gquiz_group_exam_scores",
+        "gquiz_group_exam_majors",
+        "gquiz_group_exam_leaderboard",
+    ):
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {fn}(integer) FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION {fn}(integer) TO {MEMBER_ROLE}"))
 
 
 @dataclass(frozen=True)
