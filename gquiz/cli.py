@@ -555,6 +555,100 @@ def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str)
     click.echo(f"{out_path}: {n} 枚のカード", err=True)
 
 
+@main.group("group")
+def group() -> None:
+    """A study group on a shared PostgreSQL database (roles and row-level security)."""
+
+
+def _group_bank(obj: _Ctx, db: str | None):  # type: ignore[no-untyped-def]
+    from gquiz.bank.group import GroupError, require_postgres
+
+    if db:
+        obj.db = db
+    b = obj.bank()
+    try:
+        require_postgres(b.engine)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    return b
+
+
+_db_option = click.option("--db", "db", help="The group's PostgreSQL URL (the organiser's role).")
+
+
+@group.command("init")
+@_db_option
+@pass_ctx
+def group_init(obj: _Ctx, db: str | None) -> None:
+    """Apply the migrations, build the bank, and turn on row-level security (organiser)."""
+    from gquiz.bank.group import enable_security
+
+    b = _group_bank(obj, db)
+    with b.engine.begin() as conn:
+        enable_security(conn)
+    click.echo(
+        "勉強会のデータベースを準備しました。gquiz group add NAME でメンバーを加えてください。"
+    )
+
+
+@group.command("add")
+@click.argument("name")
+@click.option("--password", help="The member's password (default: generated, printed once).")
+@_db_option
+@pass_ctx
+def group_add(obj: _Ctx, name: str, password: str | None, db: str | None) -> None:
+    """Create a member's login role and print the member's connection URL (once)."""
+    from gquiz.bank.group import GroupError, add_member
+
+    b = _group_bank(obj, db)
+    try:
+        member = add_member(b.engine, name, password)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(
+        f"メンバー {member.name} を加えました。この URL を本人だけに渡してください (再表示はできません):"
+    )
+    click.echo(f"  gquiz --db '{member.url}'")
+
+
+@group.command("remove")
+@click.argument("name")
+@click.option("--delete-data", is_flag=True, help="Also delete the member's answers and cards.")
+@_db_option
+@pass_ctx
+def group_remove(obj: _Ctx, name: str, delete_data: bool, db: str | None) -> None:
+    """Revoke a member's login (their record is kept unless --delete-data)."""
+    from gquiz.bank.group import GroupError, remove_member
+
+    b = _group_bank(obj, db)
+    try:
+        n = remove_member(b.engine, name, delete_data)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    kept = f"記録 {n} 行を削除しました" if delete_data else "記録は残しています"
+    click.echo(f"メンバー {name} のログインを取り消しました ({kept})。")
+
+
+@group.command("report")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_db_option
+@pass_ctx
+def group_report(obj: _Ctx, as_json: bool, db: str | None) -> None:
+    """The group's weak 大項目 and topics, and item analysis of the questions (organiser)."""
+    from gquiz.study.group_report import format_report, report
+
+    b = _group_bank(obj, db)
+    with b.engine.connect() as conn:
+        data = report(conn)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(data))
+
+
 @main.group("db")
 def db_group() -> None:
     """Check, back up and restore the database (SQLite)."""

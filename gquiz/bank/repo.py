@@ -14,7 +14,17 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select, text
+from sqlalchemy import (
+    Engine,
+    String,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank import build as builder
@@ -205,32 +215,38 @@ def rebuild_rollups(session: Session, zone: tzinfo) -> int:
     """Recount attempt_days from attempts in local days of `zone`; returns the rows written.
 
     Used by a migration (existing databases were counted in UTC days) and whenever the
-    learner's zone changes. Streams the history once; grouping is done here because the
-    local day of a time depends on the zone's rules (DST), which SQL cannot know.
+    learner's zone changes. SQL groups the history by UTC hour (by minute for a zone such as
+    +05:30); each hour lies in one local day, which Python then finds with the zone's rules
+    (DST included, which SQL cannot know).
     """
     session.execute(delete(AttemptDay))
-    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    day_of: dict[str, str] = {}
+    width = 16 if _odd_offset(zone) else 13  # "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH"
+    # Literal numbers, so PostgreSQL sees the same expression in SELECT and GROUP BY.
+    bucket = func.substr(
+        func.cast(Attempt.created_at, String), literal_column("1"), literal_column(str(width))
+    )
     rows = session.execute(
         select(
             Attempt.learner_id,
             Attempt.item_kind,
             Attempt.section_id,
             Attempt.topic_slug,
-            Attempt.created_at,
-            Attempt.correct,
-        ).execution_options(yield_per=20_000)
+            bucket,
+            func.count(),
+            func.sum(case((Attempt.correct, 1), else_=0)),
+        ).group_by(
+            Attempt.learner_id, Attempt.item_kind, Attempt.section_id, Attempt.topic_slug, bucket
+        )
     )
-    for lid, kind, sec, topic, at, ok in rows:
-        # With a whole-hour offset every UTC hour lies in one local day, so the zone lookup
-        # runs once per hour of history; zones such as +05:30 need the minute.
-        hour = at.strftime("%Y-%m-%d %H:%M" if _odd_offset(zone) else "%Y-%m-%d %H")
+    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    day_of: dict[str, str] = {}
+    for lid, kind, sec, topic, hour, n, ok in rows:
         day = day_of.get(hour)
         if day is None:
-            day = day_of[hour] = local_day(at, zone).isoformat()
+            day = day_of[hour] = local_day(datetime.fromisoformat(hour), zone).isoformat()
         c = counts[(lid, kind, sec, topic or "", day)]
-        c[0] += 1
-        c[1] += int(bool(ok))
+        c[0] += n
+        c[1] += int(ok or 0)
     if counts:
         session.execute(
             insert(AttemptDay),
@@ -293,7 +309,21 @@ class Bank:
         # Units of work that write: on SQLite they take the write lock at BEGIN.
         self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
         self._all_questions: tuple[str | None, tuple[QuestionView, ...]] | None = None
-        self._ensure_rollups()
+        # A study group's member (PostgreSQL role without write access to content): the bank
+        # is the organiser's, never rebuilt here, and the learner is the member's role.
+        self.member_role: str | None = self._member_role()
+        if self.member_role is None:
+            self._ensure_rollups()
+
+    def _member_role(self) -> str | None:
+        if self.engine.dialect.name != "postgresql":
+            return None
+        from gquiz.bank.group import is_member_session
+
+        with self.engine.connect() as conn:
+            if not is_member_session(conn):
+                return None
+            return str(conn.execute(text("SELECT session_user")).scalar_one())
 
     def _ensure_rollups(self) -> None:
         # The rollup's days are local days of one zone; when the learner's zone is not the
@@ -305,6 +335,8 @@ class Bank:
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
+        if self.member_role is not None:
+            return False  # only the organiser builds the shared bank
         return builder.needs_build(self.sessions, self.sources)
 
     def build(self, progress: builder.Progress | None = None, *, backup: bool = False) -> int:
@@ -337,7 +369,13 @@ class Bank:
 
     # -- learners ---------------------------------------------------------------------------
     def learner_id(self, name: str) -> int:
-        """The learner's row id, created on first use (safe when two processes race for it)."""
+        """The learner's row id, created on first use (safe when two processes race for it).
+
+        In a study group a member's learner is always their own role, whatever name is asked:
+        row-level security would refuse any other.
+        """
+        if self.member_role is not None:
+            name = self.member_role
         with self.sessions() as session:
             found = session.scalar(select(Learner.id).where(Learner.name == name))
         if found is not None:
