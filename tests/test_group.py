@@ -142,3 +142,93 @@ def test_members_study_concurrently_and_see_only_their_own(group) -> None:  # ty
     with owner_bank.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM attempts")).scalar() == 60
     members.pop("carol")
+
+
+def test_shared_exam_sat_by_members_resumed_after_kill_9(group, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from gquiz.bank.models import utcnow
+    from gquiz.study.group_exam import GroupExamError, results, sit
+
+    organiser, owner_bank, members = group
+    now = utcnow()
+    gid = owner_bank.publish_group_exam(
+        "第1回", 7, 10, 14, now - timedelta(hours=1), now + timedelta(days=1)
+    )
+    # alice answers two questions and is killed without warning mid-exam.
+    code = (
+        "import os, signal\n"
+        "from dataclasses import replace\n"
+        "from gquiz.config import Settings\n"
+        "from gquiz.study.group_exam import sit\n"
+        f"s = Settings(db_url={members['alice'].url!r}, learner='alice', content=__import__('pathlib').Path({str(organiser.content)!r}), problems=__import__('pathlib').Path({str(organiser.problems)!r}))\n"
+        "bank = s.open_bank()\n"
+        f"e = sit(bank, bank.learner_id('alice'), {gid})\n"
+        "for pos in (0, 1):\n"
+        "    q = e.questions[pos]\n"
+        "    e.answer(pos, [next(i for i, c in enumerate(q.choices) if c.correct)])\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ}, timeout=120)
+    assert proc.returncode == -9
+    scores = {}
+    for name in ("alice", "bob", "carol"):
+        bank = _member_bank(organiser, members[name].url)
+        lid = bank.learner_id(name)
+        session = sit(bank, lid, gid)
+        if name == "alice":
+            assert len(session.answers) == 2  # resumed with what was answered before the kill
+        for pos, q in enumerate(session.questions):
+            right = name != "carol" or pos < 3
+            pick = next(i for i, c in enumerate(q.choices) if c.correct == right)
+            session.answer(pos, [pick], save=False)
+        scores[name] = session.submit().score
+        with pytest.raises(GroupExamError):
+            sit(bank, lid, gid)  # submitted: not again
+        if name != "carol":
+            bank.set_share_score(lid, True)
+        bank.close()
+    assert scores == {"alice": 10, "bob": 10, "carol": 3}
+    bob = _member_bank(organiser, members["bob"].url)
+    try:
+        data = results(bob, bob.learner_id("bob"), gid)
+    finally:
+        bob.close()
+    assert data["mine"]["score"] == 10
+    assert data["group"]["members"] == 3
+    assert data["group"]["median"] == 10
+    assert data["group"]["majors"]
+    assert [r["name"] for r in data["leaderboard"]] == ["alice", "bob"]  # carol did not opt in
+    # The same seed gave everyone the same exam in the same orders.
+    with owner_bank.engine.connect() as conn:
+        items = (
+            conn.execute(text("SELECT items FROM exams WHERE group_exam_id = :g"), {"g": gid})
+            .scalars()
+            .all()
+        )
+    assert len(items) == 3
+    assert items[0] == items[1] == items[2]
+
+
+async def test_member_is_told_of_open_shared_exams(group) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from gquiz.bank.models import utcnow
+    from gquiz.tui.app import make_app
+    from tests.helpers import settle
+
+    organiser, owner_bank, members = group
+    now = utcnow()
+    gid = owner_bank.publish_group_exam(
+        "第2回", 3, 10, 14, now - timedelta(hours=1), now + timedelta(hours=5)
+    )
+    app = make_app(replace(organiser, db_url=members["bob"].url, learner="bob"))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        texts = [str(n.message) for n in app._notifications]
+        assert any(f"gquiz group sit {gid}" in t for t in texts), texts

@@ -35,6 +35,7 @@ CONTENT_TABLES = (
     "alembic_version",
     "search_docs",
     "search_synonyms",
+    "group_exams",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
@@ -106,32 +107,82 @@ def enable_security(conn: Connection) -> None:
 
 
 def _create_report_views(conn: Connection) -> None:
-    """Aggregates for the organiser (members get no grant on them)."""
+    """Aggregates for the organiser (members get no grant on them), read from the daily
+    rollup (`attempt_days`, kept in step with attempts) rather than from every attempt."""
+    for view in ("gquiz_member_scores", "gquiz_member_majors", "gquiz_member_topics"):
+        conn.execute(text(f"DROP VIEW IF EXISTS {view}"))
     conn.execute(
         text(
-            "CREATE OR REPLACE VIEW gquiz_member_scores AS "
-            "SELECT a.learner_id, count(*) AS attempts, avg(a.correct::int)::float AS accuracy, "
-            "max(a.created_at) AS last_at "
-            "FROM attempts a WHERE a.item_kind = 'question' GROUP BY a.learner_id"
+            "CREATE VIEW gquiz_member_scores AS "
+            "SELECT learner_id, sum(attempts) AS attempts, "
+            "sum(correct)::float / nullif(sum(attempts), 0) AS accuracy, max(day) AS last_day "
+            "FROM attempt_days WHERE item_kind = 'question' GROUP BY learner_id"
         )
     )
     conn.execute(
         text(
-            "CREATE OR REPLACE VIEW gquiz_member_majors AS "
-            "SELECT a.learner_id, split_part(a.section_id, '.', 1) AS major, count(*) AS attempts, "
-            "avg(a.correct::int)::float AS accuracy FROM attempts a GROUP BY 1, 2"
+            "CREATE VIEW gquiz_member_majors AS "
+            "SELECT learner_id, split_part(section_id, '.', 1) AS major, sum(attempts) AS attempts, "
+            "sum(correct)::float / nullif(sum(attempts), 0) AS accuracy FROM attempt_days GROUP BY 1, 2"
         )
     )
     conn.execute(
         text(
-            "CREATE OR REPLACE VIEW gquiz_member_topics AS "
-            "SELECT a.learner_id, a.topic_slug, count(*) AS attempts, "
-            "avg(a.correct::int)::float AS accuracy FROM attempts a "
-            "WHERE a.topic_slug IS NOT NULL GROUP BY 1, 2"
+            "CREATE VIEW gquiz_member_topics AS "
+            "SELECT learner_id, topic_slug, sum(attempts) AS attempts, "
+            "sum(correct)::float / nullif(sum(attempts), 0) AS accuracy FROM attempt_days "
+            "WHERE topic_slug <> '' GROUP BY 1, 2"
         )
     )
     for view in ("gquiz_member_scores", "gquiz_member_majors", "gquiz_member_topics"):
         conn.execute(text(f"REVOKE ALL ON {view} FROM PUBLIC"))
+    # Shared exams: the distribution of the group's results, computed by the owner's rights
+    # but returning only aggregates, and nothing until MIN_MEMBERS members have submitted.
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_scores(gid integer) "
+            "RETURNS TABLE(members integer, median float, q1 float, q3 float) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "SELECT count(*)::int, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY (state->>'score')::float), "
+            "percentile_cont(0.25) WITHIN GROUP (ORDER BY (state->>'score')::float), "
+            "percentile_cont(0.75) WITHIN GROUP (ORDER BY (state->>'score')::float) "
+            "FROM exams WHERE group_exam_id = gid AND submitted_at IS NOT NULL "
+            f"HAVING count(*) >= {MIN_MEMBERS} $$"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_majors(gid integer) "
+            "RETURNS TABLE(major text, members integer, median float, q1 float, q3 float) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "WITH per AS (SELECT e.learner_id, split_part(a.section_id, '.', 1) AS major, "
+            "avg(a.correct::int)::float AS share FROM attempts a JOIN exams e ON e.id = a.exam_id "
+            "WHERE e.group_exam_id = gid AND e.submitted_at IS NOT NULL GROUP BY 1, 2) "
+            "SELECT major, count(*)::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY share), "
+            "percentile_cont(0.25) WITHIN GROUP (ORDER BY share), "
+            "percentile_cont(0.75) WITHIN GROUP (ORDER BY share) FROM per GROUP BY major "
+            f"HAVING count(*) >= {MIN_MEMBERS} ORDER BY split_part(major, 'S', 2)::int $$"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION gquiz_group_exam_leaderboard(gid integer) "
+            "RETURNS TABLE(name text, score integer) "
+            "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+            "SELECT l.name::text, (e.state->>'score')::int FROM exams e "
+            "JOIN learners l ON l.id = e.learner_id "
+            "WHERE e.group_exam_id = gid AND e.submitted_at IS NOT NULL AND l.share_score "
+            "ORDER BY 2 DESC, 1 $$"
+        )
+    )
+    for fn in (
+        "gquiz_group_exam_scores",
+        "gquiz_group_exam_majors",
+        "gquiz_group_exam_leaderboard",
+    ):
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {fn}(integer) FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION {fn}(integer) TO {MEMBER_ROLE}"))
 
 
 @dataclass(frozen=True)
