@@ -38,7 +38,7 @@ KEY_LINES = {
     "conv2d": r"出力\[0,0\] = .+×.+\(バイアス .+\) = ",
     "cosine-similarity": r"a·b = ",
     "ctc": r"ブランク",
-    "depthwise-separable": r"Depthwise = Dk×Dk×M×Df×Df = ",
+    "depthwise-separable": r"置き換え後の(重み|積和演算) = Depthwise \+ Pointwise = \d+ \+ \d+ = \d+",
     "detection-ap": r"1位 予測 \d",
     "distillation": r"exp\(",
     "fc-params": r"第1層 \(\d+ → \d+\): 重み",

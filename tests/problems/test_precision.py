@@ -253,3 +253,55 @@ def test_every_vector_or_matrix_statement_states_its_rule(fams) -> None:
             if level.kind == "float":
                 p = generate(fam, d, 0)
                 assert p.precision.rule_ja() in p.statement, p.id
+
+
+def test_box_area_convention_is_stated_for_iou_nms_and_ap(fams) -> None:
+    for fid in ("iou", "nms", "detection-ap"):
+        for d in (1, 2, 3):
+            st_ = generate(fams[fid], d, 0).statement
+            assert "(x2 − x1) × (y2 − y1)" in st_, (fid, d)
+            assert "+1 はしない" in st_, (fid, d)
+
+
+def test_roi_boxes_stay_inside_the_feature_map(fams) -> None:
+    for d in (1, 2, 3):
+        for seed in range(300):
+            p = generate(fams["roi-pooling"], d, seed)
+            x1, y1, x2, y2 = p.params["roi"]
+            h, w = np.shape(p.params["fm"])
+            assert 0 <= x1 < x2 <= w - 1, (p.id, p.params["roi"])
+            assert 0 <= y1 < y2 <= h - 1, (p.id, p.params["roi"])
+
+
+def test_quantization_half_up_label_matches_its_value(fams) -> None:
+    """issue 13: 「.5 を常に大きい側へ」 labelled a value rounded away from zero."""
+    from gquiz.problems.generate import named_mistakes
+
+    negative_ties = 0
+    for d in (1, 2):
+        for seed in range(200):
+            p = generate(fams["quantization"], d, seed)
+            t = p.params["x"] / p.params["scale"] + p.params["zp"]
+            for mid, label, value in named_mistakes(p):
+                if mid != "half-up":
+                    continue
+                assert "0 から遠い" in label
+                away = np.sign(t) * np.floor(abs(t) + 0.5)
+                assert value == max(-128, min(127, away)), (p.id, t, value)
+                negative_ties += t < 0
+    assert negative_ties > 0  # the case where "away from zero" and "up" differ was tested
+
+
+def test_depthwise_separable_steps_solve_what_is_asked(fams) -> None:
+    for d, word in ((1, "重み"), (2, "積和演算"), (3, "比")):
+        for seed in range(20):
+            p = generate(fams["depthwise-separable"], d, seed)
+            last = p.steps[-1]
+            if d < 3:
+                assert last.startswith(f"置き換え後の{word} = Depthwise + Pointwise = ")
+                assert last.endswith(f"= {p.answer_text}")
+            else:
+                assert last.startswith("比 = 置き換え後 / 標準 = ")
+                assert check_answer(p, last.rsplit("= ", 1)[1]).correct
+            if d == 1:
+                assert not any("積和" in s for s in p.steps), p.steps
