@@ -100,6 +100,8 @@ class Problem:
     solution: Solution
     steps: tuple[str, ...]
     choices: tuple[Choice, ...]
+    redraws: int = 0
+    """Parameter draws thrown away because a named mistake would have passed (benchmarks)."""
 
     @property
     def family_id(self) -> str:
@@ -402,7 +404,7 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
     prec = level.precision
     best: tuple[Any, ...] | None = None
     last_error = ""
-    draws = 0
+    draws = redraws = 0
     while draws < MAX_DRAWS:
         draws += 1
         try:
@@ -445,6 +447,7 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         if passing is not None:
             # A learner making this named mistake would be told 「正解」: draw again.
             last_error = f"誤答 {passing.id}（{passing.label}）が正解として通ってしまう"
+            redraws += 1
             continue
         # Which three named mistakes appear varies with the seed (all of them are explained).
         picked = [named[i] for i in sorted(rng.permutation(len(named))[:3])] if named else []
@@ -475,7 +478,9 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         statement = f"{statement}\n\n{hint}"
     from gquiz.render import render_steps
 
-    steps = tuple(render_steps(solution))
+    steps = tuple(render_steps(solution)) + (
+        final_step(level, names, answer, answer_text, family.unordered),
+    )
     return Problem(
         id=f"{family.id}#{level.difficulty}-{seed}",
         family=family,
@@ -491,7 +496,35 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         solution=solution,
         steps=steps,
         choices=tuple(choices),
+        redraws=redraws,
     )
+
+
+def final_step(
+    level: Level, names: Mapping[str, Any], answer: Any, answer_text: str, unordered: bool
+) -> str:
+    """The last worked step: the asked quantity, its value, and the stated rule applied.
+
+    ``答え: 正解率 = 0.636364 → 小数第3位まで（第4位を四捨五入）で 0.636``. The solver's steps
+    before it compute the value; this line says which of them was asked and how it is written.
+    """
+    label = render_template(level.final, names) if level.final else "求める値"
+    kind, prec = level.kind, level.precision
+    if kind == "choice":
+        return f"答え: {label} = {answer_text}"
+    if kind in ("integer", "float"):
+        full = f"{float(answer) + 0.0:.6g}"
+    elif kind == "vector":
+        arr = np.asarray(answer, dtype=float) + 0.0  # no "-0"
+        full = ", ".join(f"{v:.6g}" for v in arr.ravel().tolist())
+    else:
+        rows = (np.atleast_2d(np.asarray(answer, dtype=float)) + 0.0).tolist()
+        full = "; ".join(" ".join(f"{v:.6g}" for v in row) for row in rows)
+    order = "（順序は問わない）" if unordered else ""
+    if prec.mode == "integer" or full == answer_text:
+        return f"答え: {label} = {answer_text}{order}"
+    each = "各要素を" if kind in ("vector", "matrix") else ""
+    return f"答え: {label} = {full} → {each}{prec.rule_ja()}で {answer_text}"
 
 
 def _mistake_values(

@@ -43,6 +43,7 @@ _LEVEL_KEYS = {
     "distractors",
     "kind",
     "precision",
+    "final",
     "note",
 }
 _TOP_KEYS = {
@@ -59,6 +60,7 @@ _TOP_KEYS = {
     "answer",
     "kind",
     "precision",
+    "final",
     "statement",
     "levels",
     "distractors",
@@ -126,6 +128,8 @@ class Level:
     note: str = ""
     require: tuple[str, ...] = ()
     """Conditions on the solved problem (names: the parameters, ``answer``, ``correct``)."""
+    final: str = ""
+    """Template naming the asked quantity in the last worked step (``求める値`` by default)."""
 
 
 @dataclass(frozen=True)
@@ -446,6 +450,7 @@ def parse_family(
                 "solver",
                 "kind",
                 "precision",
+                "final",
                 "note",
             )
         }
@@ -511,6 +516,17 @@ def parse_family(
             continue
         from gquiz.problems.display import template_fields
 
+        final = merged.get("final")
+        if final is not None and not isinstance(final, str):
+            c.add(
+                _line(data, "final"),
+                "final（最後の途中式で答えを何と呼ぶか）は文字列で書いてください",
+            )
+        try:
+            for expr_text, _ in template_fields(str(final or "")):
+                _check_expr(expr_text, "final", _line(data, "final"), c)
+        except ValueError as exc:
+            c.add(_line(data, "final"), f"final: {exc}")
         try:
             for expr_text, _ in template_fields(statement):
                 _check_expr(
@@ -541,6 +557,7 @@ def parse_family(
             dis,
             str(merged.get("note") or ""),
             tuple(str(r) for r in require),
+            str(merged.get("final") or ""),
         )
     for d in (1, 2, 3):
         if d not in levels and not any(e.message.startswith(f"levels.{d}") for e in c.errors):
