@@ -93,8 +93,10 @@ async def test_whole_exam_with_quit_and_resume(study_settings: Settings) -> None
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert sum(int(r[1].split("/")[1]) for r in rows) == 10
         assert {r[0] for r in rows} <= {"S1", "S3", "S5", "S9", "S10"}
+    # The last question was never answered: 未回答, not an attempt.
+    assert "未回答 1 問" in score
     attempts = db_rows(study_settings, "select mode, correct from attempts")
-    assert len(attempts) == 10
+    assert len(attempts) == 9
     assert {m for m, _c in attempts} == {"exam"}
     assert sum(c for _m, c in attempts) == 9
     assert db_rows(study_settings, "select count(*) from exams where submitted_at is null") == [

@@ -201,10 +201,12 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     assert result.total == 10
     assert result.score == 1
     assert sum(t for _c, t in result.per_major.values()) == 10
-    assert len(result.wrong) == 9
+    assert len(result.wrong) == 9  # one wrong answer and eight never answered
+    assert result.unanswered == list(range(2, 10))
+    assert [i.label for i in result.items[:3]] == ["正解", "不正解", "未回答"]
     assert ExamSession.unfinished(study_bank, lid) is None
     stats = learner_stats(study_bank, lid, NOW)
-    assert stats["total"]["attempts"] == 10
+    assert stats["total"]["attempts"] == 2  # unanswered questions are not attempts
 
 
 def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ families) are rebuilt from content/ and problems/; they are keyed by the stable 
 the Markdown, so a rebuild updates rows in place and a question removed from content is only
 marked inactive. History tables (learners, attempts, review cards, exams) are never touched by a
 rebuild and refer to content by those stable string ids, never by row ids. Schema changes are
-additive: new tables or nullable columns, so an old database keeps working.
+additive (new tables or nullable columns) and made only by an Alembic revision in
+gquiz/bank/migrations/versions (see gquiz/bank/db.py).
 """
 
 from __future__ import annotations
@@ -157,6 +158,22 @@ class AttemptDay(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD (UTC)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LastResult(Base):
+    """The latest attempt at each item per learner, kept in step with `attempts`.
+
+    The wrong and new drills need "was the last answer right?" for every item; reading it
+    here costs one row per item instead of grouping the whole history on every start.
+    """
+
+    __tablename__ = "last_results"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ReviewCard(Base):

@@ -10,19 +10,22 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank import build as builder
-from gquiz.bank.db import make_engine, make_sessionmaker
+from gquiz.bank.db import make_sessionmaker, open_engine, retry_locked, write_engine
 from gquiz.bank.models import (
     Attempt,
     AttemptDay,
+    Exam,
+    LastResult,
     Learner,
+    Meta,
     ProblemFamily,
     Question,
     ReviewCard,
@@ -30,6 +33,7 @@ from gquiz.bank.models import (
     Topic,
     utcnow,
 )
+from gquiz.config import local_day, local_zone, zone_name
 
 
 @dataclass(frozen=True)
@@ -164,52 +168,168 @@ class CardState:
     flagged: bool = False
 
 
+ROLLUP_ZONE_KEY = "rollup_zone"
+
+
+def _insert(session: Session, table: Any):  # -> an INSERT with on_conflict_* (SQLite, PostgreSQL)
+    """The dialect's INSERT, which has ON CONFLICT upserts (SQLite and PostgreSQL alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def rebuild_rollups(session: Session, zone: tzinfo) -> int:
+    """Recount attempt_days from attempts in local days of `zone`; returns the rows written.
+
+    Used by a migration (existing databases were counted in UTC days) and whenever the
+    learner's zone changes. Streams the history once; grouping is done here because the
+    local day of a time depends on the zone's rules (DST), which SQL cannot know.
+    """
+    session.execute(delete(AttemptDay))
+    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    day_of: dict[str, str] = {}
+    rows = session.execute(
+        select(
+            Attempt.learner_id,
+            Attempt.item_kind,
+            Attempt.section_id,
+            Attempt.topic_slug,
+            Attempt.created_at,
+            Attempt.correct,
+        ).execution_options(yield_per=20_000)
+    )
+    for lid, kind, sec, topic, at, ok in rows:
+        # With a whole-hour offset every UTC hour lies in one local day, so the zone lookup
+        # runs once per hour of history; zones such as +05:30 need the minute.
+        hour = at.strftime("%Y-%m-%d %H:%M" if _odd_offset(zone) else "%Y-%m-%d %H")
+        day = day_of.get(hour)
+        if day is None:
+            day = day_of[hour] = local_day(at, zone).isoformat()
+        c = counts[(lid, kind, sec, topic or "", day)]
+        c[0] += 1
+        c[1] += int(bool(ok))
+    if counts:
+        session.execute(
+            insert(AttemptDay),
+            [
+                {
+                    "learner_id": lid,
+                    "item_kind": kind,
+                    "section_id": sec,
+                    "topic_slug": topic,
+                    "day": day,
+                    "attempts": n,
+                    "correct": c,
+                }
+                for (lid, kind, sec, topic, day), (n, c) in counts.items()
+            ],
+        )
+    session.merge(Meta(key=ROLLUP_ZONE_KEY, value=zone_name(zone)))
+    return len(counts)
+
+
+def rebuild_last_results(session: Session) -> None:
+    """Refill last_results from attempts (after a bulk import that bypassed record_attempt)."""
+    session.execute(delete(LastResult))
+    session.execute(
+        text(
+            "INSERT INTO last_results (learner_id, item_kind, item_id, attempt_id, correct, at) "
+            "SELECT a.learner_id, a.item_kind, a.item_id, a.id, a.correct, a.created_at "
+            "FROM attempts a JOIN (SELECT max(id) AS last FROM attempts "
+            "GROUP BY learner_id, item_kind, item_id) m ON a.id = m.last"
+        )
+    )
+
+
+def _odd_offset(zone: tzinfo) -> bool:
+    from datetime import timedelta
+
+    probe = datetime(2000, 1, 1)
+    offsets = {zone.utcoffset(probe.replace(month=m)) or timedelta(0) for m in (1, 7)}
+    return any(o.total_seconds() % 3600 for o in offsets)
+
+
 class Bank:
     """The question bank and the learner's history behind one SQLAlchemy URL."""
 
-    def __init__(self, url: str, sources: builder.Sources):
+    def __init__(
+        self,
+        url: str,
+        sources: builder.Sources,
+        *,
+        backup_dir: Path | None = None,
+        zone: tzinfo | None = None,
+    ):
         self.url = url
         self.sources = sources
-        self.engine: Engine = make_engine(url)
+        self.backup_dir = backup_dir
+        self.zone: tzinfo = zone or local_zone()
+        # Raises db.DatabaseProblem (one Japanese sentence) for a damaged or foreign file.
+        self.engine: Engine = open_engine(url, backup_dir)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        # Units of work that write: on SQLite they take the write lock at BEGIN.
+        self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
         self._ensure_rollups()
 
     def _ensure_rollups(self) -> None:
-        # A database from before the rollup table existed has attempts but no attempt_days.
+        # The rollup's days are local days of one zone; when the learner's zone is not the
+        # one they were counted in (a move, or GQUIZ_TZ set), count them again.
         with self.sessions() as session:
-            has_attempts = session.scalar(select(Attempt.id).limit(1)) is not None
-            has_days = session.scalar(select(AttemptDay.day).limit(1)) is not None
-        if has_attempts and not has_days:
+            row = session.get(Meta, ROLLUP_ZONE_KEY)
+        if (row.value if row else None) != zone_name(self.zone):
             self.rebuild_rollups()
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
         return builder.needs_build(self.sessions, self.sources)
 
-    def build(self, progress: builder.Progress | None = None) -> int:
-        return builder.build(self.sessions, self.sources, progress)
+    def build(self, progress: builder.Progress | None = None, *, backup: bool = False) -> int:
+        """Rebuild the bank from content (a forced rebuild; `backup` copies the file first)."""
+        if backup:
+            self.backup("before-build")
+        return builder.build(self.writes, self.sources, progress)
 
     def ensure_built(self, progress: builder.Progress | None = None) -> bool:
-        """Build if the content changed since the last build; True when it built."""
+        """Build if the content changed since the last build; True when it built.
+
+        Safe when several processes start at once: the build runs under the write lock and
+        one that waited finds the new content hash stored (and then writes nothing).
+        """
         if not self.needs_build():
             return False
-        self.build(progress)
+        builder.build(self.writes, self.sources, progress, only_if_stale=True)
         return True
+
+    def backup(self, reason: str = "manual") -> Path | None:
+        """A copy of the SQLite file in the backup folder (None for PostgreSQL)."""
+        from gquiz.bank.db import backup, sqlite_path
+
+        path = sqlite_path(self.url)
+        if path is None or self.backup_dir is None or not path.exists():
+            return None
+        return backup(path, self.backup_dir, reason)
 
     # -- learners ---------------------------------------------------------------------------
     def learner_id(self, name: str) -> int:
+        """The learner's row id, created on first use (safe when two processes race for it)."""
         with self.sessions() as session:
             found = session.scalar(select(Learner.id).where(Learner.name == name))
-            if found is not None:
-                return found
-            learner = Learner(name=name)
-            session.add(learner)
-            try:
+        if found is not None:
+            return found
+
+        def create() -> int:
+            with self.writes() as session:
+                session.execute(
+                    _insert(session, Learner)
+                    .values(name=name, created_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["name"])
+                )
                 session.commit()
-            except IntegrityError:  # another process created it first
-                session.rollback()
                 return session.scalar(select(Learner.id).where(Learner.name == name))  # type: ignore[return-value]
-            return learner.id
+
+        return retry_locked(create)
 
     # -- reading content --------------------------------------------------------------------
     def overview(self, learner_id: int | None = None) -> list[MajorView]:
@@ -343,108 +463,146 @@ class Bank:
     def record_attempt(
         self, learner_id: int, rec: AttemptRecord, card: CardState | None = None
     ) -> int:
-        """Commit one answer (and its review card's new state) at once; returns the attempt id."""
-        with self.sessions() as session:
-            if card is not None:
-                row = session.get(ReviewCard, (learner_id, rec.item_kind, rec.item_id))
-                if row is None:
-                    row = ReviewCard(
-                        learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id
-                    )
-                    session.add(row)
-                row.card = card.card
-                row.due = card.due
-            attempt = Attempt(
-                learner_id=learner_id,
-                item_kind=rec.item_kind,
-                item_id=rec.item_id,
-                section_id=rec.section_id,
-                topic_slug=rec.topic_slug,
-                correct=rec.correct,
-                score=rec.score if rec.score is not None else float(rec.correct),
-                answer=rec.answer,
-                elapsed_ms=rec.elapsed_ms,
-                mode=rec.mode,
-                exam_id=rec.exam_id,
-                created_at=rec.at or utcnow(),
-            )
-            session.add(attempt)
-            self._add_to_rollup(session, attempt)
+        """Commit one answer (and its review card's new state) at once; returns the attempt id.
+
+        One short write transaction: the attempt, its rollup count and the card upsert commit
+        together, and the whole unit is retried if the database stays locked.
+        """
+        return retry_locked(lambda: self._record_attempt(learner_id, rec, card))
+
+    def _record_attempt(self, learner_id: int, rec: AttemptRecord, card: CardState | None) -> int:
+        with self.writes() as session:
+            attempt_id = self._write_attempt(session, learner_id, rec, card)
             session.commit()
-            return attempt.id
+            return attempt_id
 
-    @staticmethod
-    def _add_to_rollup(session: Session, a: Attempt) -> None:
-        # UPDATE ... SET n = n + 1 is atomic, so two processes sharing a database cannot lose
-        # an increment; the INSERT only happens for the first attempt of that day.
-        key = (
-            AttemptDay.learner_id == a.learner_id,
-            AttemptDay.item_kind == a.item_kind,
-            AttemptDay.section_id == a.section_id,
-            AttemptDay.topic_slug == (a.topic_slug or ""),
-            AttemptDay.day == a.created_at.date().isoformat(),
+    def _write_attempt(
+        self, session: Session, learner_id: int, rec: AttemptRecord, card: CardState | None
+    ) -> int:
+        if card is not None:
+            session.execute(
+                _insert(session, ReviewCard)
+                .values(
+                    learner_id=learner_id,
+                    item_kind=rec.item_kind,
+                    item_id=rec.item_id,
+                    card=card.card,
+                    due=card.due,
+                    flagged=False,
+                )
+                .on_conflict_do_update(
+                    index_elements=["learner_id", "item_kind", "item_id"],
+                    set_={"card": card.card, "due": card.due},
+                )
+            )
+        attempt = Attempt(
+            learner_id=learner_id,
+            item_kind=rec.item_kind,
+            item_id=rec.item_id,
+            section_id=rec.section_id,
+            topic_slug=rec.topic_slug,
+            correct=rec.correct,
+            score=rec.score if rec.score is not None else float(rec.correct),
+            answer=rec.answer,
+            elapsed_ms=rec.elapsed_ms,
+            mode=rec.mode,
+            exam_id=rec.exam_id,
+            created_at=rec.at or utcnow(),
         )
-        bump = (
-            update(AttemptDay)
-            .where(*key)
-            .values(attempts=AttemptDay.attempts + 1, correct=AttemptDay.correct + int(a.correct))
+        session.add(attempt)
+        session.flush()
+        self._add_to_rollup(session, attempt)
+        last = {"attempt_id": attempt.id, "correct": attempt.correct, "at": attempt.created_at}
+        session.execute(
+            _insert(session, LastResult)
+            .values(learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id, **last)
+            .on_conflict_do_update(index_elements=["learner_id", "item_kind", "item_id"], set_=last)
         )
-        if session.execute(bump).rowcount == 0:
-            try:
-                with session.begin_nested():
-                    session.execute(
-                        insert(AttemptDay).values(
-                            learner_id=a.learner_id,
-                            item_kind=a.item_kind,
-                            section_id=a.section_id,
-                            topic_slug=a.topic_slug or "",
-                            day=a.created_at.date().isoformat(),
-                            attempts=1,
-                            correct=int(a.correct),
-                        )
-                    )
-            except IntegrityError:  # another writer inserted it first
-                session.execute(bump)
+        return attempt.id
 
-    def rebuild_rollups(self) -> None:
-        """Recompute attempt_days from attempts (after a bulk import, or for an old database)."""
-        day = func.substr(func.cast(Attempt.created_at, String), 1, 10)
+    def _add_to_rollup(self, session: Session, a: Attempt) -> None:
+        # An upsert whose update is n = n + 1 is atomic, so two processes sharing a database
+        # cannot lose an increment. The day is the learner's local day.
+        stmt = _insert(session, AttemptDay).values(
+            learner_id=a.learner_id,
+            item_kind=a.item_kind,
+            section_id=a.section_id,
+            topic_slug=a.topic_slug or "",
+            day=local_day(a.created_at, self.zone).isoformat(),
+            attempts=1,
+            correct=int(a.correct),
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["learner_id", "item_kind", "section_id", "topic_slug", "day"],
+                set_={
+                    "attempts": AttemptDay.attempts + 1,
+                    "correct": AttemptDay.correct + int(a.correct),
+                },
+            )
+        )
+
+    def submit_exam(
+        self,
+        learner_id: int,
+        exam_id: int,
+        records: Sequence[tuple[AttemptRecord, CardState | None]],
+        state: dict[str, Any],
+        remaining_s: float,
+        at: datetime,
+    ) -> bool:
+        """Grade an exam in one transaction: its attempts, cards, rollups and the exam row.
+
+        False (and nothing written) when the exam was already submitted, say from another
+        window: an exam is graded once.
+        """
+
+        def run() -> bool:
+            with self.writes() as session:
+                exam = session.get(Exam, exam_id)
+                if exam is None or exam.submitted_at is not None:
+                    return False
+                for rec, card in records:
+                    self._write_attempt(session, learner_id, rec, card)
+                exam.submitted_at = at
+                exam.state = state
+                exam.remaining_s = remaining_s
+                session.commit()
+                return True
+
+        return retry_locked(run)
+
+    def cards_for(
+        self, learner_id: int, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], CardState]:
+        """The stored cards of some (item_kind, item_id) keys, in one query."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        ids = sorted({i for _k, i in wanted})
         with self.sessions() as session:
-            session.execute(delete(AttemptDay))
-            rows = session.execute(
-                select(
-                    Attempt.learner_id,
-                    Attempt.item_kind,
-                    Attempt.section_id,
-                    func.coalesce(Attempt.topic_slug, ""),
-                    day,
-                    func.count(),
-                    func.sum(case((Attempt.correct, 1), else_=0)),
-                ).group_by(
-                    Attempt.learner_id,
-                    Attempt.item_kind,
-                    Attempt.section_id,
-                    Attempt.topic_slug,
-                    day,
+            rows = session.scalars(
+                select(ReviewCard).where(
+                    ReviewCard.learner_id == learner_id, ReviewCard.item_id.in_(ids)
                 )
             ).all()
-            if rows:
-                session.execute(
-                    insert(AttemptDay),
-                    [
-                        {
-                            "learner_id": lid,
-                            "item_kind": kind,
-                            "section_id": sec,
-                            "topic_slug": topic,
-                            "day": str(d)[:10],
-                            "attempts": n,
-                            "correct": int(c or 0),
-                        }
-                        for lid, kind, sec, topic, d, n, c in rows
-                    ],
-                )
-            session.commit()
+            return {
+                (r.item_kind, r.item_id): CardState(r.card, r.due, r.flagged)
+                for r in rows
+                if (r.item_kind, r.item_id) in wanted
+            }
+
+    def rebuild_rollups(self) -> None:
+        """Recompute attempt_days and last_results from attempts (after a bulk import, or a
+        change of zone)."""
+
+        def run() -> None:
+            with self.writes() as session:
+                rebuild_rollups(session, self.zone)
+                rebuild_last_results(session)
+                session.commit()
+
+        retry_locked(run)
 
     # -- review cards -------------------------------------------------------------------------
     def card(self, learner_id: int, item_kind: str, item_id: str) -> CardState | None:
@@ -453,20 +611,28 @@ class Bank:
             return CardState(row.card, row.due, row.flagged) if row else None
 
     def set_flag(self, learner_id: int, item_kind: str, item_id: str, flagged: bool) -> None:
-        """Flag an item for later; a card with no review yet is due now."""
-        with self.sessions() as session:
-            row = session.get(ReviewCard, (learner_id, item_kind, item_id))
-            if row is None:
-                row = ReviewCard(
-                    learner_id=learner_id,
-                    item_kind=item_kind,
-                    item_id=item_id,
-                    card={},
-                    due=utcnow(),
+        """Flag an item for later; a card with no review yet is due now (an upsert)."""
+
+        def run() -> None:
+            with self.writes() as session:
+                session.execute(
+                    _insert(session, ReviewCard)
+                    .values(
+                        learner_id=learner_id,
+                        item_kind=item_kind,
+                        item_id=item_id,
+                        card={},
+                        due=utcnow(),
+                        flagged=flagged,
+                    )
+                    .on_conflict_do_update(
+                        index_elements=["learner_id", "item_kind", "item_id"],
+                        set_={"flagged": flagged},
+                    )
                 )
-                session.add(row)
-            row.flagged = flagged
-            session.commit()
+                session.commit()
+
+        retry_locked(run)
 
     def cards(self, learner_id: int) -> list[tuple[str, str, datetime, bool, bool]]:
         """(item_kind, item_id, due, flagged, reviewed) of every card of the learner."""
@@ -514,17 +680,11 @@ class Bank:
             return [(k, s, t or None, d, n, c) for k, s, t, d, n, c in rows]
 
     def last_results(self, learner_id: int) -> dict[tuple[str, str], bool]:
-        """Whether the latest attempt at each item was right."""
-        latest = (
-            select(Attempt.item_kind, Attempt.item_id, func.max(Attempt.id).label("last"))
-            .where(Attempt.learner_id == learner_id)
-            .group_by(Attempt.item_kind, Attempt.item_id)
-            .subquery()
-        )
+        """Whether the latest attempt at each item was right (one row per item, no history scan)."""
         with self.sessions() as session:
             rows = session.execute(
-                select(Attempt.item_kind, Attempt.item_id, Attempt.correct).join(
-                    latest, Attempt.id == latest.c.last
+                select(LastResult.item_kind, LastResult.item_id, LastResult.correct).where(
+                    LastResult.learner_id == learner_id
                 )
             ).all()
             return {(k, i): bool(c) for k, i, c in rows}

@@ -22,10 +22,10 @@ import yaml
 from sqlalchemy import select
 
 from gquiz.bank.models import Exam, Question, utcnow
-from gquiz.bank.repo import Bank, QuestionView
+from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
-from gquiz.study.quiz import is_correct, record_answer
-from gquiz.study.review import usual_time_ms
+from gquiz.study.quiz import is_correct
+from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 REAL = (145, 100)
 PACE = (20, 14)
@@ -141,8 +141,25 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
     return out
 
 
+@dataclass(frozen=True)
+class ResultItem:
+    """One question of a graded exam, for a results list that opens questions one by one."""
+
+    pos: int
+    question: QuestionView
+    picks: tuple[int, ...]
+    status: str  # "correct", "wrong" or "unanswered"
+
+    @property
+    def label(self) -> str:
+        return {"correct": "正解", "wrong": "不正解", "unanswered": "未回答"}[self.status]
+
+
 @dataclass
 class ExamResult:
+    """A graded exam. `wrong` lists every question not answered right, unanswered ones with
+    empty picks (`unanswered` has their positions); `items` has every question in order."""
+
     score: int
     total: int
     per_major: dict[str, tuple[int, int]]
@@ -150,6 +167,13 @@ class ExamResult:
     times_ms: list[int]
     mastery_before: dict[str, float | None]  # None: nothing answered before this exam
     mastery_after: dict[str, float | None]
+    unanswered: list[int] = field(default_factory=list)
+    items: list[ResultItem] = field(default_factory=list)
+    recorded: bool = True  # False: the exam had already been submitted (another window)
+
+    @property
+    def answered(self) -> int:
+        return self.total - len(self.unanswered)
 
 
 @dataclass
@@ -290,47 +314,85 @@ class ExamSession:
 
     # -- submission -----------------------------------------------------------------------------
     def submit(self, now: datetime | None = None) -> ExamResult:
-        """Grade everything, record one attempt per question (FSRS and mastery follow), close the exam."""
+        """Grade and close the exam in one transaction; also what a time-out calls.
+
+        Only answered questions become attempts and move their FSRS cards; a question the
+        learner never answered is recorded as 未回答 in the exam (never a wrong attempt, never
+        an Again rating), so stopping after 12 of 145 answers stores 12 attempts.
+        """
         from gquiz.study.stats import learner_stats
 
         now = now or utcnow()
+        with self.lock:
+            answers = {pos: tuple(p) for pos, p in self.answers.items() if p}
+            state = self._state()
+            remaining = self.remaining_s
         before = {
             m["id"]: m["mastery"] if m["attempts"] else None
             for m in learner_stats(self.bank, self.learner_id, now)["majors"]
         }
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
+        cards = self.bank.cards_for(
+            self.learner_id,
+            [(q.kind, q.item_id) for pos, q in enumerate(self.questions) if pos in answers],
+        )
         per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         wrong: list[tuple[int, QuestionView, tuple[int, ...]]] = []
+        items: list[ResultItem] = []
+        unanswered: list[int] = []
+        records: list[tuple[AttemptRecord, CardState | None]] = []
         score = 0
         for pos, q in enumerate(self.questions):
-            picks = tuple(self.answers.get(pos, ()))
-            ok = bool(picks) and is_correct(q, picks)
             major = q.section_id.split(".")[0]
             per_major[major][1] += 1
+            picks = answers.get(pos, ())
+            if not picks:
+                unanswered.append(pos)
+                wrong.append((pos, q, ()))
+                items.append(ResultItem(pos, q, (), "unanswered"))
+                continue
+            ok = is_correct(q, picks)
             if ok:
                 per_major[major][0] += 1
                 score += 1
             else:
                 wrong.append((pos, q, picks))
-            record_answer(
-                self.bank,
-                self.learner_id,
-                q,
-                correct=ok,
-                answer=format_choice_answer(picks) if picks else "",
-                elapsed_ms=self.times_ms.get(pos),
-                mode="exam",
-                at=now,
-                usual_ms=usual,
-                exam_id=self.exam_id,
+            items.append(ResultItem(pos, q, picks, "correct" if ok else "wrong"))
+            elapsed = self.times_ms.get(pos)
+            key = (q.kind, q.item_id)
+            previous = cards.get(key)
+            update = schedule(
+                previous.card if previous and previous.card else None,
+                rating_for(ok, elapsed, usual),
+                now,
             )
-        with self.bank.sessions() as session:
-            exam = session.get(Exam, self.exam_id)
-            if exam is not None:
-                exam.submitted_at = now
-                exam.state = {**self._state(), "score": score}
-                exam.remaining_s = self.remaining_s
-                session.commit()
+            # Two problems of one family in an exam review the same card twice, in order.
+            cards[key] = CardState(update.card, update.due)
+            records.append(
+                (
+                    AttemptRecord(
+                        item_id=q.item_id,
+                        item_kind=q.kind,
+                        section_id=q.section_id,
+                        topic_slug=q.topic_slug or None,
+                        correct=ok,
+                        answer=format_choice_answer(picks),
+                        elapsed_ms=elapsed,
+                        mode="exam",
+                        exam_id=self.exam_id,
+                        at=now,
+                    ),
+                    cards[key],
+                )
+            )
+        recorded = self.bank.submit_exam(
+            self.learner_id,
+            self.exam_id,
+            records,
+            {**state, "score": score, "answered": len(answers), "unanswered": unanswered},
+            remaining,
+            now,
+        )
         self.submitted = True
         after = {
             m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]
@@ -343,4 +405,7 @@ class ExamSession:
             [self.times_ms.get(i, 0) for i in range(self.total)],
             before,
             after,
+            unanswered=unanswered,
+            items=items,
+            recorded=recorded,
         )
