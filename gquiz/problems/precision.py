@@ -105,9 +105,25 @@ class Precision:
             if abs(float(f) - v) > EXACT_REL * max(1.0, abs(v)):
                 raise ValueError(f"{value!r} は分母 {MAX_DENOMINATOR} 以下の分数で表せません")
             return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-        return format(self.rounded(v), "f")
+        r = self.rounded(v)
+        if self.mode == "significant" and r != 0 and not -5 <= r.adjusted() < 15:
+            return format(r, "e").replace("e+", "e")  # 1.68e-197, not 197 zeros
+        return format(r, "f")
 
     # -- checking -----------------------------------------------------------------
+
+    def _exact_tol(self, t: float) -> float:
+        """How far a typed value may be from ``t`` and still be "the exact value".
+
+        Relative to ``t`` for significant figures (a tiny value is not 0), and always far
+        below half a unit of the last stated digit.
+        """
+        if self.mode == "significant":
+            return EXACT_REL * abs(t)
+        tol = EXACT_REL * max(1.0, abs(t))
+        if self.mode == "decimals":
+            tol = min(tol, 1e-3 * 10.0 ** (-self.n))
+        return tol
 
     def accepts(self, given: Fraction, true: float) -> bool:
         """Whether the typed (exact) value ``given`` is correct for the true value ``true``."""
@@ -115,7 +131,7 @@ class Precision:
         if self.mode == "integer":
             return given == Fraction(round(t)) and abs(t - round(t)) <= 1e-9 * max(1.0, abs(t))
         g = float(given)
-        if math.isfinite(g) and abs(g - t) <= EXACT_REL * max(1.0, abs(t)):
+        if math.isfinite(g) and abs(g - t) <= self._exact_tol(t):
             return True  # the exact value (a fraction, or a decimal equal to it)
         if self.mode == "exact":
             return False
@@ -137,7 +153,7 @@ class Precision:
         m, t = float(mistaken), float(true)
         if not (math.isfinite(m) and math.isfinite(t)):
             return False
-        if abs(m - t) <= EXACT_REL * max(1.0, abs(t)):
+        if abs(m - t) <= self._exact_tol(t):
             return True
         if self.mode == "integer":
             return False  # shown or typed in full, a different number is refused
@@ -149,7 +165,7 @@ class Precision:
         if abs(m - t) > 1.5 * unit:
             return False  # too far to round to the same value or be within half a unit
         rm = self.rounded(m)
-        if rm == r or abs(float(rm) - t) <= EXACT_REL * max(1.0, abs(t)):
+        if rm == r or abs(float(rm) - t) <= self._exact_tol(t):
             return True
         return full and self.accepts(Fraction(m), t)
 
