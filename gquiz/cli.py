@@ -153,7 +153,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
 
     from gquiz.bank.build import Sources, check
     from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
-    from gquiz.bank.quality import format_report, measure
+    from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
     result = check(Sources(s.content, s.problems), [Path(p) for p in paths] or None)
@@ -169,7 +169,9 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
             for warning in report.warnings:
                 click.echo(f"{warning} (警告)")
     for failure in failures:
-        click.echo(f"答えの手がかり: {failure}")
+        click.echo(f"答えの手がかり: {failure}", err=as_json)
+    for stale in stale_notes(result.topics):
+        click.echo(f"{stale} (警告)", err=as_json)
     n_q = sum(len(t.questions) for t in result.topics)
     if result.errors or failures:
         click.echo(
@@ -264,7 +266,47 @@ def quiz(
         return
     b, learner_id = obj.bank_and_learner()
     questions = b.pick_questions(topic=topic, section=section, count=count, seed=seed)
-    _plain_session(b, learner_id, questions, "quiz")
+    _plain_session(b, learner_id, questions, "quiz", seed)
+
+
+@main.command()
+@click.argument("term", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, help="Most hits shown.")
+@pass_ctx
+def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Search notes (by heading), questions and syllabus keywords: full-/half-width, kana and
+    abbreviations (grad-cam, GradCAM) are matched alike."""
+    query = " ".join(term)
+    b = obj.bank()
+    hits = b.search(query, limit)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "kind": h.kind,
+                        "ref": h.ref,
+                        "anchor": h.anchor,
+                        "title": h.title,
+                        "topic_title": h.topic_title,
+                        "section": h.section_id,
+                        "lines": list(h.lines),
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not hits:
+        click.echo(f"「{query}」は見つかりませんでした。")
+        return
+    for h in hits:
+        click.echo(h.label)
+        for line in h.lines:
+            click.echo(f"    {line}")
 
 
 @main.command()
@@ -292,12 +334,12 @@ def _echo_line(text: str) -> None:
     click.echo(text, nl=not text.endswith("> ") or not sys.stdin.isatty())
 
 
-def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
+def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
-    session = QuizSession(bank, learner_id, questions, mode=mode)
+    session = QuizSession(bank, learner_id, questions, mode=mode, seed=seed)
     try:
         run_plain_quiz(session, sys.stdin, _echo_line)
     except KeyboardInterrupt:
@@ -381,7 +423,7 @@ def drill(
     if not questions:
         click.echo("該当する問題がありません。")
         return
-    _plain_session(b, learner_id, questions, "drill")
+    _plain_session(b, learner_id, questions, "drill", seed)
 
 
 def _drill_export(
@@ -516,6 +558,67 @@ def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     data = exam_data(obj.bank(), n, seed)
     Path(out_path).write_text(render(data, fmt), encoding="utf-8")
     click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
+
+
+@main.group("kanpe")
+def kanpe() -> None:
+    """The personal カンペ: a printable sheet of key terms, formulas and one's mistakes."""
+
+
+def _write_out(out_path: str, text: str) -> None:
+    if out_path == "-":
+        click.echo(text)
+        return
+    from pathlib import Path
+
+    try:
+        Path(out_path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+@kanpe.command("export")
+@click.option(
+    "--weak", is_flag=True, help="Only the learner's weak topics (as `gquiz stats` ranks them)."
+)
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
+@pass_ctx
+def kanpe_export(obj: _Ctx, weak: bool, sections: tuple[str, ...], fmt: str, out_path: str) -> None:
+    """Write the カンペ for the weak topics, some sections, or everything (syllabus order)."""
+    from gquiz.study.kanpe import build_sheet, render
+
+    b, learner_id = obj.bank_and_learner()
+    sheets = build_sheet(b, learner_id, weak=weak, sections=list(sections) or None)
+    what = "苦手トピック" if weak else (" ".join(sections) if sections else "全範囲")
+    _write_out(out_path, render(sheets, fmt, f"G検定 カンペ ({what})"))
+    if out_path != "-":
+        click.echo(f"{out_path}: {len(sheets)} トピック", err=True)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export cards to other study tools."""
+
+
+@export_group.command("anki")
+@click.option("--weak", is_flag=True, help="Only the learner's weak topics.")
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--out", "out_path", required=True, help="The .apkg file to write.")
+@pass_ctx
+def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str) -> None:
+    """Write an Anki deck (.apkg): choice questions and drill formulas, stable ids, tags by section."""
+    from gquiz.study.anki import write_deck
+
+    b, learner_id = obj.bank_and_learner()
+    try:
+        n = write_deck(b, learner_id, out_path, weak=weak, sections=list(sections) or None)
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{out_path}: {n} 枚のカード", err=True)
 
 
 @main.group("db")

@@ -105,7 +105,11 @@ def test_exam_stopped_after_12_of_145_stores_12_attempts(big_settings: Settings)
     exam = ExamSession.start(bank, lid, 145, 100, seed=11)
     assert exam.total == 145
     for pos in range(12):
-        exam.answer(pos, [0] if pos % 4 else [1])  # choice 1 is right: 9 right, 3 wrong
+        # Choices are shown in an order drawn per exam: pick by what is shown. 9 right, 3 wrong.
+        q = exam.questions[pos]
+        right = next(i for i, c in enumerate(q.choices) if c.correct)
+        wrong = next(i for i, c in enumerate(q.choices) if not c.correct)
+        exam.answer(pos, [right] if pos % 4 else [wrong])
         exam.spend(pos, 30_000)
     result = exam.submit(now=datetime(2026, 11, 20, 3))
     assert result.recorded

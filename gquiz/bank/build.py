@@ -21,7 +21,7 @@ from gquiz.syllabus import Syllabus, load_syllabus
 
 Progress = Callable[[int, int, str], None]
 # Bump when the parser or the build changes what ends up in the bank.
-BUILD_VERSION = "1"
+BUILD_VERSION = "3"
 
 
 class BuildError(Exception):
@@ -209,6 +209,8 @@ def build(
                     sort_order=n,
                     source_path=doc.path,
                     active=True,
+                    as_of=doc.as_of,
+                    sources=doc.sources or None,
                 )
             )
             for pos, qdoc in enumerate(doc.questions):
@@ -227,6 +229,10 @@ def build(
                 q.source_path = doc.path
                 q.source_line = qdoc.line
                 q.active = True
+                ref = qdoc.passage
+                q.passage_id = ref.id if ref else None
+                q.passage_md = ref.text if ref else None
+                q.blank_label = ref.label if ref else None
                 _set_choices(q, qdoc.choices)
             report(n + 2, total, doc.title)
         live_families = {spec["id"] for spec in specs}
@@ -243,6 +249,14 @@ def build(
                     active=True,
                 )
             )
+        from gquiz.bank import search
+
+        session.flush()
+        search.rebuild(
+            session.connection(),
+            search.documents(result.topics, syllabus),
+            search.synonyms_from(t.note for t in result.topics),
+        )
         session.merge(Meta(key="content_hash", value=digest))
         report(total, total, "完了")
     return count
@@ -260,7 +274,9 @@ def _set_choices(q: Question, choices: list) -> None:  # type: ignore[type-arg]
                 row.text_md = c.text
             if row.correct != c.correct:
                 row.correct = c.correct
+            if row.pinned != c.pinned:
+                row.pinned = c.pinned
         else:
-            q.choices.append(Choice(position=i, text_md=c.text, correct=c.correct))
+            q.choices.append(Choice(position=i, text_md=c.text, correct=c.correct, pinned=c.pinned))
     for row in rows[len(choices) :]:
         q.choices.remove(row)

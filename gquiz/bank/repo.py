@@ -38,8 +38,13 @@ from gquiz.config import local_day, local_zone, zone_name
 
 @dataclass(frozen=True)
 class ChoiceView:
+    """A choice as shown. `key` is its written position (0-based), the stable identity that
+    answers are stored by whatever order the choices are shown in; -1 when not yet keyed."""
+
     text: str
     correct: bool
+    key: int = -1
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,10 @@ class QuestionView:
     keywords: tuple[str, ...]
     kind: str = "question"
     family: str | None = None
+    # A blank of a passage-with-blanks: the passage's id, text and this blank's label (ア, イ ...).
+    passage_id: str | None = None
+    passage: str | None = None
+    blank_label: str | None = None
 
     @property
     def item_id(self) -> str:
@@ -86,6 +95,16 @@ class TopicView:
     n_questions: int
     attempts: int = 0
     correct: int = 0
+    as_of: str | None = None  # YYYY-MM: when a note on law or guidelines was last checked
+    sources: tuple[str, ...] = ()
+
+    @property
+    def as_of_label(self) -> str | None:
+        """「2026年12月時点」: shown with notes whose facts change (law, guidelines, markets)."""
+        if not self.as_of:
+            return None
+        year, month = self.as_of.split("-")
+        return f"{year}年{month}月時点"
 
     @property
     def accuracy(self) -> float | None:
@@ -157,6 +176,8 @@ class AttemptRecord:
     exam_id: int | None = None
     at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Choice keys in the order shown (None: written order, or not a choice question).
+    choice_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +292,7 @@ class Bank:
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         # Units of work that write: on SQLite they take the write lock at BEGIN.
         self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
+        self._all_questions: tuple[str | None, tuple[QuestionView, ...]] | None = None
         self._ensure_rollups()
 
     def _ensure_rollups(self) -> None:
@@ -289,6 +311,7 @@ class Bank:
         """Rebuild the bank from content (a forced rebuild; `backup` copies the file first)."""
         if backup:
             self.backup("before-build")
+        self._all_questions = None
         return builder.build(self.writes, self.sources, progress)
 
     def ensure_built(self, progress: builder.Progress | None = None) -> bool:
@@ -299,6 +322,7 @@ class Bank:
         """
         if not self.needs_build():
             return False
+        self._all_questions = None
         builder.build(self.writes, self.sources, progress, only_if_stale=True)
         return True
 
@@ -397,7 +421,15 @@ class Bank:
                 or 0
             )
             return TopicView(
-                t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
+                t.slug,
+                t.section_id,
+                t.title,
+                t.note_md,
+                tuple(t.keywords),
+                tuple(t.drills),
+                n,
+                as_of=t.as_of,
+                sources=tuple(t.sources or ()),
             )
 
     def questions(
@@ -408,7 +440,18 @@ class Bank:
         ids: Sequence[str] | None = None,
         include_inactive: bool = False,
     ) -> list[QuestionView]:
-        """Questions filtered by topic slug, by section id (`S5.2`, or a 大項目 `S5`), or by ids."""
+        """Questions filtered by topic slug, by section id (`S5.2`, or a 大項目 `S5`), or by ids.
+
+        All active questions (what drills and exams start from) are kept in memory for as long
+        as the stored content hash stays the same: one small SELECT instead of loading the
+        whole bank again on every drill start.
+        """
+        everything = topic is None and section is None and ids is None and not include_inactive
+        if everything:
+            with self.sessions() as session:
+                digest = builder.stored_hash(session)
+            if self._all_questions is not None and self._all_questions[0] == digest:
+                return list(self._all_questions[1])
         stmt = (
             select(Question).options(selectinload(Question.choices)).order_by(Question.sort_order)
         )
@@ -429,6 +472,8 @@ class Bank:
         if ids is not None:
             order = {qid: i for i, qid in enumerate(ids)}
             views.sort(key=lambda v: order.get(v.id, len(order)))
+        if everything:
+            self._all_questions = (digest, tuple(views))
         return views
 
     def pick_questions(
@@ -472,75 +517,134 @@ class Bank:
 
     def _record_attempt(self, learner_id: int, rec: AttemptRecord, card: CardState | None) -> int:
         with self.writes() as session:
-            attempt_id = self._write_attempt(session, learner_id, rec, card)
+            (attempt_id,) = self._write_attempts(session, learner_id, [(rec, card)])
             session.commit()
             return attempt_id
 
-    def _write_attempt(
-        self, session: Session, learner_id: int, rec: AttemptRecord, card: CardState | None
-    ) -> int:
-        if card is not None:
-            session.execute(
-                _insert(session, ReviewCard)
-                .values(
-                    learner_id=learner_id,
-                    item_kind=rec.item_kind,
-                    item_id=rec.item_id,
-                    card=card.card,
-                    due=card.due,
-                    flagged=False,
-                )
-                .on_conflict_do_update(
-                    index_elements=["learner_id", "item_kind", "item_id"],
-                    set_={"card": card.card, "due": card.due},
-                )
-            )
-        attempt = Attempt(
-            learner_id=learner_id,
-            item_kind=rec.item_kind,
-            item_id=rec.item_id,
-            section_id=rec.section_id,
-            topic_slug=rec.topic_slug,
-            correct=rec.correct,
-            score=rec.score if rec.score is not None else float(rec.correct),
-            answer=rec.answer,
-            elapsed_ms=rec.elapsed_ms,
-            mode=rec.mode,
-            exam_id=rec.exam_id,
-            created_at=rec.at or utcnow(),
-        )
-        session.add(attempt)
-        session.flush()
-        self._add_to_rollup(session, attempt)
-        last = {"attempt_id": attempt.id, "correct": attempt.correct, "at": attempt.created_at}
-        session.execute(
-            _insert(session, LastResult)
-            .values(learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id, **last)
-            .on_conflict_do_update(index_elements=["learner_id", "item_kind", "item_id"], set_=last)
-        )
-        return attempt.id
+    def _write_attempts(
+        self,
+        session: Session,
+        learner_id: int,
+        records: Sequence[tuple[AttemptRecord, CardState | None]],
+    ) -> list[int]:
+        """Insert attempts with their bookkeeping, in the caller's transaction; returns ids.
 
-    def _add_to_rollup(self, session: Session, a: Attempt) -> None:
-        # An upsert whose update is n = n + 1 is atomic, so two processes sharing a database
-        # cannot lose an increment. The day is the learner's local day.
-        stmt = _insert(session, AttemptDay).values(
-            learner_id=a.learner_id,
-            item_kind=a.item_kind,
-            section_id=a.section_id,
-            topic_slug=a.topic_slug or "",
-            day=local_day(a.created_at, self.zone).isoformat(),
-            attempts=1,
-            correct=int(a.correct),
+        Four statements whatever the number of attempts (an exam's 145 cost what one does):
+        the attempts, the card upserts, the rollup increments and the latest results. The
+        upserts' updates are `n = n + excluded.n`, atomic when two processes share a database.
+        """
+        if not records:
+            return []
+        now = utcnow()
+        rows = [
+            {
+                "learner_id": learner_id,
+                "item_kind": rec.item_kind,
+                "item_id": rec.item_id,
+                "section_id": rec.section_id,
+                "topic_slug": rec.topic_slug,
+                "correct": rec.correct,
+                "score": rec.score if rec.score is not None else float(rec.correct),
+                "answer": rec.answer,
+                "elapsed_ms": rec.elapsed_ms,
+                "mode": rec.mode,
+                "exam_id": rec.exam_id,
+                "created_at": rec.at or now,
+                "choice_order": list(rec.choice_order) if rec.choice_order is not None else None,
+            }
+            for rec, _card in records
+        ]
+        ids = list(
+            session.scalars(
+                insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True), rows
+            )
         )
+        cards = {
+            (rec.item_kind, rec.item_id): card for rec, card in records if card is not None
+        }  # the last state of an item reviewed twice wins, as in sequence
+        if cards:
+            ins = _insert(session, ReviewCard)
+            session.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["learner_id", "item_kind", "item_id"],
+                    set_={"card": ins.excluded.card, "due": ins.excluded.due},
+                ),
+                [
+                    {
+                        "learner_id": learner_id,
+                        "item_kind": kind,
+                        "item_id": item,
+                        "card": card.card,
+                        "due": card.due,
+                        "flagged": False,
+                    }
+                    for (kind, item), card in cards.items()
+                ],
+            )
+        days: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row, attempt_id in zip(rows, ids, strict=True):
+            key = (
+                row["item_kind"],
+                row["section_id"],
+                row["topic_slug"] or "",
+                local_day(row["created_at"], self.zone).isoformat(),
+            )
+            days[key][0] += 1
+            days[key][1] += int(row["correct"])
+            latest[(row["item_kind"], row["item_id"])] = {
+                "attempt_id": attempt_id,
+                "correct": row["correct"],
+                "at": row["created_at"],
+            }
+        ins = _insert(session, AttemptDay)
         session.execute(
-            stmt.on_conflict_do_update(
+            ins.on_conflict_do_update(
                 index_elements=["learner_id", "item_kind", "section_id", "topic_slug", "day"],
                 set_={
-                    "attempts": AttemptDay.attempts + 1,
-                    "correct": AttemptDay.correct + int(a.correct),
+                    "attempts": AttemptDay.attempts + ins.excluded.attempts,
+                    "correct": AttemptDay.correct + ins.excluded.correct,
                 },
-            )
+            ),
+            [
+                {
+                    "learner_id": learner_id,
+                    "item_kind": kind,
+                    "section_id": sec,
+                    "topic_slug": topic,
+                    "day": day,
+                    "attempts": n,
+                    "correct": c,
+                }
+                for (kind, sec, topic, day), (n, c) in days.items()
+            ],
         )
+        ins = _insert(session, LastResult)
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["learner_id", "item_kind", "item_id"],
+                set_={
+                    "attempt_id": ins.excluded.attempt_id,
+                    "correct": ins.excluded.correct,
+                    "at": ins.excluded.at,
+                },
+            ),
+            [
+                {"learner_id": learner_id, "item_kind": kind, "item_id": item, **last}
+                for (kind, item), last in latest.items()
+            ],
+        )
+        return ids
+
+    def submitted_exams(self, learner_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """(submission date, state) of the learner's graded exams, oldest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Exam.submitted_at, Exam.state)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+                .order_by(Exam.submitted_at)
+            ).all()
+        return [(at.date().isoformat(), dict(state or {})) for at, state in rows]
 
     def submit_exam(
         self,
@@ -562,8 +666,7 @@ class Bank:
                 exam = session.get(Exam, exam_id)
                 if exam is None or exam.submitted_at is not None:
                     return False
-                for rec, card in records:
-                    self._write_attempt(session, learner_id, rec, card)
+                self._write_attempts(session, learner_id, records)
                 exam.submitted_at = at
                 exam.state = state
                 exam.remaining_s = remaining_s
@@ -722,6 +825,8 @@ class Bank:
                         "keywords": t.keywords,
                         "drills": t.drills,
                         "note": t.note_md,
+                        "as_of": t.as_of,
+                        "sources": t.sources or [],
                     }
                     for t in topics
                 ],
@@ -733,12 +838,27 @@ class Bank:
                         "difficulty": q.difficulty,
                         "keywords": q.keywords,
                         "stem": q.stem_md,
-                        "choices": [{"text": c.text_md, "correct": c.correct} for c in q.choices],
+                        "choices": [
+                            {"key": c.position, "text": c.text_md, "correct": c.correct}
+                            for c in q.choices
+                        ],
+                        "passage": (
+                            {"id": q.passage_id, "text": q.passage_md, "blank": q.blank_label}
+                            if q.passage_id
+                            else None
+                        ),
                         "explanation": q.explanation_md,
                     }
                     for q in questions
                 ],
             }
+
+    def search(self, query: str, limit: int = 30) -> list[Any]:
+        """Notes, questions and keywords matching `query` (see gquiz.bank.search), ranked."""
+        from gquiz.bank import search
+
+        with self.engine.connect() as conn:
+            return search.search(conn, query, limit)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -750,8 +870,11 @@ def _question_view(q: Question) -> QuestionView:
         topic_slug=q.topic_slug,
         section_id=q.section_id,
         stem=q.stem_md,
-        choices=tuple(ChoiceView(c.text_md, c.correct) for c in q.choices),
+        choices=tuple(ChoiceView(c.text_md, c.correct, c.position, c.pinned) for c in q.choices),
         explanation=q.explanation_md,
         difficulty=q.difficulty,
         keywords=tuple(q.keywords),
+        passage_id=q.passage_id,
+        passage=q.passage_md,
+        blank_label=q.blank_label,
     )

@@ -24,7 +24,9 @@ from sqlalchemy import select
 from gquiz.bank.models import Exam, Question, utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
 from gquiz.study.quiz import is_correct
+from gquiz.study.readiness import predict
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 REAL = (145, 100)
@@ -72,13 +74,16 @@ def assemble(
     rng = random.Random(seed)
     with bank.sessions() as session:
         rows = session.execute(
-            select(Question.id, Question.section_id)
+            select(Question.id, Question.section_id, Question.passage_id)
             .where(Question.active)
             .order_by(Question.sort_order)
         ).all()
     by_major: dict[str, list[str]] = defaultdict(list)
-    for qid, section in rows:
+    passage_of: dict[str, str] = {}
+    for qid, section, passage_id in rows:
         by_major[section.split(".")[0]].append(qid)
+        if passage_id:
+            passage_of[qid] = passage_id
     families_by_major: dict[str, list[str]] = defaultdict(list)
     for f in sorted(bank.families(), key=lambda f: f["id"]):
         families_by_major[f["section"].split(".")[0]].append(f["id"])
@@ -121,7 +126,42 @@ def assemble(
                 }
             )
     rng.shuffle(items)
-    return items
+    return _passages_together(items, passage_of)
+
+
+def _passages_together(
+    items: list[dict[str, Any]], passage_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Blanks of one passage follow each other (in label order) where the first one drawn
+    stands, as on the real exam: the learner reads the passage once."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if pid:
+            groups[pid].append(it)
+    out: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if not pid:
+            out.append(it)
+        elif pid not in placed:
+            placed.add(pid)
+            out.extend(sorted(groups[pid], key=lambda x: x["id"]))
+    return out
+
+
+def draw_orders(
+    items: list[dict[str, Any]], questions: list[QuestionView], seed: int
+) -> list[QuestionView]:
+    """Draw each item's choice order from the exam seed and store it in the item, so the same
+    seed gives the same exam in the same orders and a resumed exam shows what was shown."""
+    shown = []
+    for pos, (item, q) in enumerate(zip(items, questions, strict=True)):
+        view = present(q, order_rng(seed, f"{pos}:{q.id}"))
+        item["order"] = list(shown_order(view))
+        shown.append(view)
+    return shown
 
 
 def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
@@ -132,12 +172,13 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
     out: list[QuestionView] = []
     for it in items:
         if it["kind"] == "question":
-            out.append(views[it["id"]])
+            out.append(with_order(views[it["id"]], it.get("order")))
             continue
         from gquiz.problems import as_question, generate, load_families
 
         families = families or load_families(bank.sources.problems)
-        out.append(as_question(generate(families[it["family"]], it["difficulty"], it["seed"])))
+        problem = as_question(generate(families[it["family"]], it["difficulty"], it["seed"]))
+        out.append(with_order(problem, it.get("order")))
     return out
 
 
@@ -202,7 +243,7 @@ class ExamSession:
     ) -> ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
-        questions = item_views(bank, items)
+        questions = draw_orders(items, item_views(bank, items), seed)
         with bank.sessions() as session:
             exam = Exam(
                 learner_id=learner_id,
@@ -327,10 +368,16 @@ class ExamSession:
             answers = {pos: tuple(p) for pos, p in self.answers.items() if p}
             state = self._state()
             remaining = self.remaining_s
-        before = {
-            m["id"]: m["mastery"] if m["attempts"] else None
-            for m in learner_stats(self.bank, self.learner_id, now)["majors"]
-        }
+        stats_before = learner_stats(self.bank, self.learner_id, now)
+        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in stats_before["majors"]}
+        # The readiness estimate for this very exam (its own mix of 大項目), made from the record
+        # as it stood before it: kept with the exam so estimates can be checked against results.
+        mix: dict[str, int] = defaultdict(int)
+        for q in self.questions:
+            mix[q.section_id.split(".")[0]] += 1
+        prediction = predict(stats_before["majors"], mix).as_json()
+        prediction.pop("per_major", None)
+        prediction.pop("model", None)
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
         cards = self.bank.cards_for(
             self.learner_id,
@@ -376,7 +423,8 @@ class ExamSession:
                         section_id=q.section_id,
                         topic_slug=q.topic_slug or None,
                         correct=ok,
-                        answer=format_choice_answer(picks),
+                        answer=format_choice_answer(keys_of(q, picks)),
+                        choice_order=shown_order(q),
                         elapsed_ms=elapsed,
                         mode="exam",
                         exam_id=self.exam_id,
@@ -389,7 +437,14 @@ class ExamSession:
             self.learner_id,
             self.exam_id,
             records,
-            {**state, "score": score, "answered": len(answers), "unanswered": unanswered},
+            {
+                **state,
+                "score": score,
+                "total": self.total,
+                "answered": len(answers),
+                "unanswered": unanswered,
+                "prediction": prediction,
+            },
             remaining,
             now,
         )

@@ -148,4 +148,24 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
         for d, (n, c) in sorted(by_day.items())
     ]
     out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
+    out["readiness"] = readiness(bank, learner_id, out["majors"])
     return out
+
+
+def readiness(bank: Bank, learner_id: int, majors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The estimate for a real-format exam (145 questions by the blueprint) and how well past
+    estimates matched practice-exam results (see study.readiness for the model)."""
+    from gquiz.study.exam import REAL, load_blueprint
+    from gquiz.study.readiness import calibration, predict
+
+    if (bank.sources.content / "exam-blueprint.md").is_file():
+        quotas = load_blueprint(bank.sources.content).quotas(REAL[0])
+    else:  # a content folder of one's own without a blueprint: no estimate
+        quotas = {}
+    estimate = predict(majors, quotas)
+    cal = calibration(bank.submitted_exams(learner_id))
+    return {
+        **estimate.as_json(),
+        "label": estimate.label(),
+        "calibration": {**cal.as_json(), "label": cal.label()},
+    }
