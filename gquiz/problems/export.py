@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gquiz.problems.generate import Problem, generate, steps_markdown
+from gquiz.problems.generate import Problem, _escape, generate, steps_markdown
 from gquiz.problems.spec import Family
 
 __all__ = ["FORMATS", "ExportError", "export_problems", "render_export"]
@@ -114,7 +114,13 @@ def _md(problems: list[Problem]) -> str:
             "#### 解き方",
             "",
             steps_markdown(p.steps),
-            p.mistakes_md,
+            "#### 選択肢の誤り",
+            "",
+            *(
+                f"- {_MARKS[i]} `{c.text}`: {_escape(c.label)}"
+                for i, c in enumerate(p.choices)
+                if not c.correct
+            ),
             "",
         ]
     return "\n".join(out).rstrip() + "\n"

@@ -122,11 +122,15 @@ class Problem:
 
     @property
     def mistakes_md(self) -> str:
-        """Which mistake each wrong choice represents, as a Markdown list."""
+        """Which mistake each wrong choice represents, as a Markdown list.
+
+        Each choice is named by its text, not its number: the study layer may show the
+        choices in another order.
+        """
         lines = ["#### 選択肢の誤り", ""]
-        for n, c in enumerate(self.choices, start=1):
+        for c in self.choices:
             if not c.correct:
-                lines.append(f"- {n}. `{c.text}`: {_escape(c.label)}")
+                lines.append(f"- `{c.text}`: {_escape(c.label)}")
         return "\n".join(lines)
 
 
