@@ -365,7 +365,7 @@ def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None
 
 
 @main.command()
-@click.argument("family", required=False)
+@click.argument("family", nargs=-1)
 @click.option(
     "--weak",
     "mode",
@@ -390,17 +390,39 @@ def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None
 )
 @click.option("--seed", type=int, help="Seed: the same seed gives the same problems.")
 @click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default=None,
+    help="drill export: md, html or json.",
+)
+@click.option("--out", default=None, help="drill export: output file, or - for stdout.")
 @pass_ctx
 def drill(
     obj: _Ctx,
-    family: str | None,
+    family: tuple[str, ...],
     mode: str | None,
     count: int | None,
     difficulty: int,
     seed: int | None,
     plain: bool,
+    fmt: str | None,
+    out: str | None,
 ) -> None:
-    """Drills: a 計算ドリル FAMILY (generated problems), or --weak / --wrong / --new / --flagged."""
+    """Drills: a 計算ドリル FAMILY (generated problems), or --weak / --wrong / --new / --flagged.
+
+    `gquiz drill export [FAMILY ...] [--difficulty D] [--count N] [--seed S] --format md|html|json
+    --out FILE|-` writes printable problems with a separate answer key and worked solutions.
+    """
+    if family[:1] == ("export",):
+        _drill_export(obj, family[1:], difficulty, count or 5, seed or 0, fmt, out)
+        return
+    if fmt is not None or out is not None:
+        raise click.UsageError("--format と --out は gquiz drill export で使います。")
+    if len(family) > 1:
+        raise click.UsageError("計算ドリルのファミリーは 1 つだけ指定してください。")
+    family = family[0] if family else None
     if family and mode:
         raise click.UsageError("FAMILY と --weak などは同時に指定できません。")
     if family:
@@ -421,6 +443,49 @@ def drill(
     _plain_session(b, learner_id, questions, "drill", seed)
 
 
+def _drill_export(
+    obj: _Ctx,
+    families: tuple[str, ...],
+    difficulty: int,
+    count: int,
+    seed: int,
+    fmt: str | None,
+    out: str | None,
+) -> None:
+    from pathlib import Path
+
+    from gquiz.problems import load_families
+    from gquiz.problems.export import ExportError, export_problems, render_export
+
+    if fmt is None or out is None:
+        raise click.UsageError(
+            "gquiz drill export には --format md|html|json と --out FILE|- が必要です。"
+        )
+    try:
+        problems = export_problems(
+            load_families(obj.settings().problems),
+            families,
+            difficulty=difficulty,
+            count=count,
+            seed=seed,
+        )
+    except ExportError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    text = render_export(problems, fmt)
+    if out == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{out} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    click.echo(
+        f"{len(problems)} 問を {out} に書き出しました（{fmt}、解答と解き方つき）。", err=True
+    )
+
+
 def _family_drill(
     obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool
 ) -> None:
@@ -438,7 +503,8 @@ def _family_drill(
         )
         sys.exit(2)
     if not plain:
-        _run_tui(obj.settings(), start=("family", {"family": family}))
+        start = {"family": family, "difficulty": difficulty, "seed": seed}
+        _run_tui(obj.settings(), start=("family", start))
         return
 
     run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, _echo_line)

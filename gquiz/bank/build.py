@@ -73,33 +73,20 @@ def content_hash(sources: Sources) -> str:
 
 
 def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
-    """Read problems/*.yaml; each needs at least id, section and title."""
-    import yaml
+    """Read and fully validate problems/*.yaml (the one family validator, also used by the
+    drill), each family generated once per difficulty, so nothing that passes `bank check`
+    crashes the app later. Solvers are looked up by registry name only, never imported."""
+    from gquiz.problems.spec import check_family_file
 
     specs: list[dict] = []
     errors: list[ContentError] = []
     if not problems.is_dir():
         return specs, errors
     for path in sorted(problems.glob("*.y*ml")):
-        try:
-            data = yaml.load(
-                path.read_text(encoding="utf-8"),
-                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
-            )  # noqa: S506
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            errors.append(
-                ContentError(str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {exc}")
-            )
-            continue
-        if not isinstance(data, dict) or not all(
-            isinstance(data.get(k), str) for k in ("id", "section", "title")
-        ):
-            errors.append(
-                ContentError(str(path), 1, "問題ファミリーには id, section, title が必要です")
-            )
-            continue
-        specs.append(data)
+        fam, errs = check_family_file(path)
+        errors.extend(ContentError(e.path, e.line, e.message) for e in errs)
+        if fam is not None and not errs:
+            specs.append(dict(fam.spec))
     return specs, errors
 
 

@@ -470,31 +470,42 @@ def conv_params(
 
 @solver(
     "separable_cost",
-    "標準畳み込みと Depthwise Separable 畳み込みの計算量比較 (MobileNet)",
+    "標準畳み込みと Depthwise Separable 畳み込みの重みの数と計算量の比較 (MobileNet)",
     {
         "in_channels": "入力チャネル数 M",
         "out_channels": "出力チャネル数 N",
         "kernel_size": "カーネルサイズ Dk",
         "output_size": "出力特徴マップのサイズ Df",
+        "ask": '途中式に出すもの: "all"（既定）、"params"（重みの数）、"macs"（積和演算の回数）、"ratio"（計算量の比）',
     },
 )
 def separable_cost(
-    in_channels: Any, out_channels: Any, kernel_size: Any, output_size: Any
+    in_channels: Any,
+    out_channels: Any,
+    kernel_size: Any,
+    output_size: Any,
+    ask: str = "all",
 ) -> Solution:
-    """Multiply-adds of a standard vs a depthwise-separable convolution (MobileNet §3.1).
+    """Weights and multiply-adds of a standard vs a depthwise-separable convolution (MobileNet §3.1).
 
     standard ``Dk·Dk·M·N·Df·Df``; separable ``Dk·Dk·M·Df·Df + M·N·Df·Df``;
-    ratio ``1/N + 1/Dk²``. Parameter counts (no biases) are given too.
+    ratio ``1/N + 1/Dk²``. Parameter counts (no biases) ``Dk·Dk·M + M·N``. ``ask`` chooses
+    which computation the worked steps show, so a question about the weights is solved with
+    weights (ending in their sum), not with multiply-adds.
 
     Examples
     --------
     >>> separable_cost(32, 64, 3, 56).answer["ratio"]  # 1/64 + 1/9
     0.126736...
+    >>> separable_cost(3, 8, 3, 7).answer["separable_params"]  # 3·3·3 + 3·8
+    51
     """
     m = as_int(in_channels, "in_channels", min_value=1)
     n = as_int(out_channels, "out_channels", min_value=1)
     dk = as_int(kernel_size, "kernel_size", min_value=1)
     df = as_int(output_size, "output_size", min_value=1)
+    if ask not in ("all", "params", "macs", "ratio"):
+        raise EngineError(f'ask は "all"、"params"、"macs"、"ratio" のどれかです（{ask!r}）')
     std = dk * dk * m * n * df * df
     dw = dk * dk * m * df * df
     pw = m * n * df * df
@@ -508,19 +519,33 @@ def separable_cost(
         "standard_params": dk * dk * m * n,
         "separable_params": dk * dk * m + m * n,
     }
-    steps = (
-        Step(
-            "separable_cost",
-            {
-                "m": m,
-                "n": n,
-                "dk": dk,
-                "df": df,
-                "standard": std,
-                "depthwise": dw,
-                "pointwise": pw,
-                "ratio": ratio,
-            },
-        ),
-    )
-    return Solution(answer, steps)
+    sizes = {"m": m, "n": n, "dk": dk, "df": df}
+    steps: list[Step] = []
+    if ask in ("all", "params"):
+        steps.append(
+            Step(
+                "separable_params",
+                {
+                    **sizes,
+                    "standard": dk * dk * m * n,
+                    "depthwise": dk * dk * m,
+                    "pointwise": m * n,
+                    "total": dk * dk * m + m * n,
+                },
+            )
+        )
+    if ask in ("all", "macs", "ratio"):
+        steps.append(
+            Step(
+                "separable_macs",
+                {**sizes, "standard": std, "depthwise": dw, "pointwise": pw, "total": dw + pw},
+            )
+        )
+    if ask in ("all", "ratio"):
+        steps.append(
+            Step(
+                "separable_ratio",
+                {**sizes, "standard": std, "separable": dw + pw, "ratio": ratio},
+            )
+        )
+    return Solution(answer, tuple(steps))

@@ -160,15 +160,21 @@ def nms(boxes: Any, scores: Any, threshold: Any) -> Solution:
         "scores": "予測スコア (長さ N)",
         "gt_boxes": "正解矩形 (M×4)",
         "iou_threshold": "正解とみなす IoU のしきい値 (既定 0.5)",
+        "ask": '途中式に出すもの: "all"（既定: 対応づけの表と AP）、"ap"、"precision"、"recall"（最後の Precision / Recall）',
     },
 )
 def average_precision(
-    pred_boxes: Any, scores: Any, gt_boxes: Any, iou_threshold: Any = 0.5
+    pred_boxes: Any, scores: Any, gt_boxes: Any, iou_threshold: Any = 0.5, ask: str = "all"
 ) -> Solution:
     """Precision, recall and all-point-interpolated AP for one class in one image.
 
-    See the module docstring for the matching rule and the interpolation.
+    See the module docstring for the matching rule and the interpolation. ``ask`` chooses the
+    steps after the matching table: the AP interpolation (``all``, ``ap``), or the final
+    precision / recall over all predictions — so a question about the final precision is not
+    answered with an AP computation.
     """
+    if ask not in ("all", "ap", "precision", "recall"):
+        raise EngineError(f'ask は "all"、"ap"、"precision"、"recall" のどれかです（{ask!r}）')
     pb = _boxes(pred_boxes, "pred_boxes")
     sc = as_array(scores, "scores", ndim=1, nonempty=False) if len(pb) else np.zeros(0)
     gb = _boxes(gt_boxes, "gt_boxes")
@@ -231,10 +237,24 @@ def average_precision(
             )
             ap += (r - prev_r) * envelope[k]
             prev_r = r
-    steps = (
-        Step("ap_table", {"threshold": thr, "n_gt": len(gb), "rows": rows}),
-        Step("ap_interp", {"terms": terms, "ap": ap}),
-    )
+    steps = [Step("ap_table", {"threshold": thr, "n_gt": len(gb), "rows": rows})]
+    if ask in ("all", "ap"):
+        steps.append(Step("ap_interp", {"terms": terms, "ap": ap}))
+    else:
+        steps.append(
+            Step(
+                "ap_final",
+                {
+                    "what": ask,
+                    "tp": tp_cum,
+                    "fp": fp_cum,
+                    "n_gt": len(gb),
+                    "value": (precision[-1] if precision else 0.0)
+                    if ask == "precision"
+                    else (recall[-1] if recall else 0.0),
+                },
+            )
+        )
     answer = {
         "ap": ap,
         "precision": precision,
@@ -243,7 +263,7 @@ def average_precision(
         "final_precision": precision[-1] if precision else None,
         "final_recall": recall[-1] if recall else 0.0,
     }
-    return Solution(answer, steps)
+    return Solution(answer, tuple(steps))
 
 
 def _feature_map(x: Any) -> np.ndarray:

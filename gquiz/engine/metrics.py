@@ -1,8 +1,10 @@
 """Classification metrics from a confusion matrix.
 
-A ratio whose denominator is 0 (e.g. precision with no positive prediction) is
-undefined: its answer is ``None`` and a step says so (no silent 0 as scikit-learn's
-``zero_division`` default would give).
+One documented convention for a denominator of 0, scikit-learn's ``zero_division=0``: a
+ratio whose denominator is 0 (precision with no positive prediction, recall with no positive
+sample, ...) is 0, and F1 = 2TP / (2TP + FP + FN) is 0 when TP = 0 (also when precision +
+recall = 0, e.g. TP = 0, FP > 0, FN > 0). Every such case is said in the worked steps, so the
+answer never silently depends on a convention the learner was not told.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ import numpy as np
 
 from gquiz.engine.core import EngineError, Solution, Step, as_int
 from gquiz.engine.registry import solver
+
+# The convention for a 0 denominator, named in the steps (and in the JSON of `gquiz solve`).
+ZERO_DIVISION = (
+    "zero_division=0 (scikit-learn): a ratio with denominator 0 is 0; F1 = 2TP/(2TP+FP+FN)"
+)
 
 _DEFS = [
     # name, Japanese name, numerator terms, denominator terms
@@ -35,6 +42,8 @@ def metrics(tp: Any, fp: Any, fn: Any, tn: Any) -> Solution:
     --------
     >>> metrics(40, 10, 20, 30).answer
     {'accuracy': 0.7, 'precision': 0.8, 'recall': 0.6666666666666666, 'f1': 0.7272727272727273, 'specificity': 0.75}
+    >>> metrics(0, 15, 13, 0).answer["f1"]  # zero_division=0, as scikit-learn
+    0.0
     """
     c = {
         "tp": as_int(tp, "tp", min_value=0),
@@ -42,12 +51,12 @@ def metrics(tp: Any, fp: Any, fn: Any, tn: Any) -> Solution:
         "fn": as_int(fn, "fn", min_value=0),
         "tn": as_int(tn, "tn", min_value=0),
     }
-    ans: dict[str, float | None] = {}
+    ans: dict[str, float] = {}
     steps: list[Step] = []
     for name, ja, num_t, den_t in _DEFS:
         num = sum(c[t] for t in num_t)
         den = sum(c[t] for t in den_t)
-        ans[name] = num / den if den else None
+        ans[name] = num / den if den else 0.0
         steps.append(
             Step(
                 "ratio",
@@ -61,19 +70,36 @@ def metrics(tp: Any, fp: Any, fn: Any, tn: Any) -> Solution:
                     "num": num,
                     "den": den,
                     "value": ans[name],
+                    "zero_division": den == 0,
                 },
             )
         )
     p, r = ans["precision"], ans["recall"]
-    if p is None or r is None or p + r == 0:
-        f1 = None
-        reason = "precision" if p is None else ("recall" if r is None else "zero")
+    den = 2 * c["tp"] + c["fp"] + c["fn"]
+    # = 2pr / (p + r) when both are defined and p + r > 0; computed from the counts, which
+    # also gives scikit-learn's value (0) when TP = 0.
+    f1 = 2 * c["tp"] / den if den else 0.0
+    if den == 0:
+        reason = "all-zero"  # TP = FP = FN = 0
+    elif c["tp"] == 0:
+        reason = "tp-zero"  # precision + recall = 0 (or one of them has a 0 denominator)
     else:
-        # = 2pr / (p + r), computed from the counts to avoid an extra rounding
-        f1 = 2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"])
         reason = None
     steps.insert(
-        3, Step("f1", {"precision": p, "recall": r, "value": f1, "undefined_because": reason})
+        3,
+        Step(
+            "f1",
+            {
+                "precision": p,
+                "recall": r,
+                "tp": c["tp"],
+                "fp": c["fp"],
+                "fn": c["fn"],
+                "value": f1,
+                "zero_case": reason,
+                "convention": ZERO_DIVISION,
+            },
+        ),
     )
     ans = {
         "accuracy": ans["accuracy"],

@@ -4,6 +4,11 @@ Generation is seeded: the parameters are drawn from ``numpy.random.Generator(PCG
 seeded by a :class:`numpy.random.SeedSequence` of ``(seed, difficulty, crc32(family id))`` —
 never Python's ``hash()`` — so the same family, difficulty and seed give the same problem on
 every machine and in every process.
+
+No named mistake passes, by construction: every distractor whose ``when`` holds is computed for
+each draw, and if one of them equals the answer or would be accepted under the stated
+precision rule (typed as shown, or at full precision), the parameters are drawn again from the
+same seeded generator. So a learner who made a mistake the family names is never told 「正解」.
 """
 
 from __future__ import annotations
@@ -19,16 +24,26 @@ import numpy as np
 
 from gquiz.engine.core import EngineError, Solution
 from gquiz.problems.answers import AnswerError, Verdict, compare
-from gquiz.problems.display import format_answer, render_template
+from gquiz.problems.display import render_template
 from gquiz.problems.expr import ExprError, evaluate
 from gquiz.problems.generators import GenError, draw_param
 from gquiz.problems.mistakes import MISTAKES, MistakeContext
+from gquiz.problems.precision import Precision
 from gquiz.problems.solve import run_solver
 from gquiz.problems.spec import Distractor, Family, Level
 
-__all__ = ["Choice", "GenerationError", "Problem", "check_answer", "generate", "parse_problem_id"]
+__all__ = [
+    "Choice",
+    "GenerationError",
+    "Problem",
+    "check_answer",
+    "generate",
+    "named_mistakes",
+    "parse_problem_id",
+]
 
-# Draws allowed before a family is declared broken (a `where:` that is almost never true).
+# Draws allowed before a family is declared broken (a `where:` that is almost never true,
+# or a named mistake that nearly always passes under the stated rule).
 MAX_DRAWS = 200
 # Extra draws spent looking for a problem where three *named* mistakes give distinct values.
 NAMED_RETRIES = 12
@@ -60,6 +75,11 @@ class Choice:
     label: str
     """Which mistake gives this value, in Japanese (``正解`` for the correct one)."""
 
+    @property
+    def key(self) -> str:
+        """What the choice is, independent of its position: ``answer`` or the mistake id."""
+        return "answer" if self.correct else str(self.mistake)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -75,11 +95,13 @@ class Problem:
     answer: Any
     answer_text: str
     kind: str
-    tolerance: float
-    digits: int | None
+    precision: Precision
+    """The stated rule (how to answer; what the checker accepts)."""
     solution: Solution
     steps: tuple[str, ...]
     choices: tuple[Choice, ...]
+    redraws: int = 0
+    """Parameter draws thrown away because a named mistake would have passed (benchmarks)."""
 
     @property
     def family_id(self) -> str:
@@ -100,11 +122,15 @@ class Problem:
 
     @property
     def mistakes_md(self) -> str:
-        """Which mistake each wrong choice represents, as a Markdown list."""
+        """Which mistake each wrong choice represents, as a Markdown list.
+
+        Each choice is named by its text, not its number: the study layer may show the
+        choices in another order.
+        """
         lines = ["#### 選択肢の誤り", ""]
-        for n, c in enumerate(self.choices, start=1):
+        for c in self.choices:
             if not c.correct:
-                lines.append(f"- {n}. `{c.text}`: {_escape(c.label)}")
+                lines.append(f"- `{c.text}`: {_escape(c.label)}")
         return "\n".join(lines)
 
 
@@ -123,13 +149,34 @@ def _rng(family_id: str, difficulty: int, seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(ss))
 
 
-def digits_for(level: Level) -> int | None:
-    """Decimals shown for answers: the family's ``digits``, else enough for its tolerance."""
-    if level.digits is not None:
-        return level.digits
-    if level.tolerance > 0:
-        return max(0, math.ceil(-math.log10(level.tolerance) - 1e-9))
-    return None
+def format_value(value: Any, kind: str, precision: Precision) -> str:
+    """A value as the rule says to write it, in the syntax the learner types back.
+
+    ``24``; ``0.750``; ``0.25, 1.50``; ``1 2; 3 4``. Raises ValueError when the value does not
+    fit the rule (a non-integer under an integer rule).
+    """
+    if kind == "choice":
+        return str(value)
+    if kind in ("integer", "float"):
+        return precision.text(value)
+    arr = np.asarray(value, dtype=float)
+    if kind == "vector":
+        return ", ".join(precision.text(v) for v in arr.ravel().tolist())
+    return "; ".join(
+        " ".join(precision.text(v) for v in row) for row in np.atleast_2d(arr).tolist()
+    )
+
+
+def full_text(value: Any, kind: str) -> str:
+    """A value at full precision (how a learner who computed it exactly might type it)."""
+    if kind == "choice":
+        return str(value)
+    if kind in ("integer", "float"):
+        return f"{float(value):.15g}"
+    arr = np.asarray(value, dtype=float)
+    if kind == "vector":
+        return ", ".join(f"{v:.15g}" for v in arr.ravel().tolist())
+    return "; ".join(" ".join(f"{v:.15g}" for v in row) for row in np.atleast_2d(arr).tolist())
 
 
 def _normalise(value: Any, kind: str) -> Any:
@@ -160,22 +207,52 @@ def _normalise(value: Any, kind: str) -> Any:
     return arr
 
 
-def _same(a: Any, b: Any, kind: str, tol: float, text_a: str, text_b: str) -> bool:
-    """Whether two choices could be confused: equal, or one's shown text checks as the other."""
-    if text_a == text_b:
-        return True
-    for value, text in ((a, text_b), (b, text_a)):
-        try:
-            if compare(kind, value, text, tol).correct:
-                return True
-        except AnswerError:
-            pass
+def _cells_pass(
+    value: Any, expected: Any, kind: str, precision: Precision, full: bool, unordered: bool
+) -> bool:
+    """Whether ``value`` (every cell) would be accepted as ``expected`` under the rule."""
     if kind == "choice":
-        return str(a).replace(" ", "").lower() == str(b).replace(" ", "").lower()
-    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return str(value).replace(" ", "").lower() == str(expected).replace(" ", "").lower()
+    x = np.asarray(value, dtype=float)
+    y = np.asarray(expected, dtype=float)
+    if kind == "vector":
+        x, y = x.ravel(), y.ravel()
+        if unordered:
+            x, y = np.sort(x), np.sort(y)
+    elif kind == "matrix":
+        x, y = np.atleast_2d(x), np.atleast_2d(y)
     if x.shape != y.shape:
         return False
-    return bool(np.all(np.abs(x - y) <= tol + 1e-9))
+    return all(
+        precision.passes(a, b, full=full)
+        for a, b in zip(x.ravel().tolist(), y.ravel().tolist(), strict=True)
+    )
+
+
+def _same(
+    a: Any,
+    b: Any,
+    kind: str,
+    precision: Precision,
+    text_a: str,
+    text_b: str,
+    unordered: bool = False,
+) -> bool:
+    """Whether two choices could be confused: the same text, or one's shown text checks as
+    the other."""
+    if text_a == text_b:
+        return True
+    return _cells_pass(a, b, kind, precision, False, unordered) or _cells_pass(
+        b, a, kind, precision, False, unordered
+    )
+
+
+def passes_as_answer(
+    value: Any, answer: Any, kind: str, precision: Precision, unordered: bool = False
+) -> bool:
+    """Whether a mistaken value would be graded correct: equal to the answer, or accepted
+    typed as the rule shows it or at full precision."""
+    return _cells_pass(value, answer, kind, precision, True, unordered)
 
 
 @dataclass
@@ -193,7 +270,7 @@ class _Draw:
         self.family = family
         self.level = level
         self.rng = rng
-        self.digits = digits_for(level)
+        self.precision = level.precision
 
     def params(self) -> dict[str, Any] | None:
         names: dict[str, Any] = {}
@@ -212,7 +289,7 @@ class _Draw:
         return _normalise(evaluate(expr, names), self.level.kind)
 
     def text(self, value: Any) -> str:
-        return format_answer(value, self.level.kind, self.digits)
+        return format_value(value, self.level.kind, self.precision)
 
     def distractor(
         self, d: Distractor, params: dict[str, Any], args: dict[str, Any], raw: Any, answer: Any
@@ -253,12 +330,13 @@ def _fill(
     for fid, label, value in _fallbacks(answer, level.kind, family.options):
         try:
             value = _normalise(value, level.kind)
+            text = draw.text(value)
         except ValueError:
             continue
-        text = draw.text(value)
-        if _same(value, answer, level.kind, level.tolerance, text, answer_text):
+        u = family.unordered
+        if _same(value, answer, level.kind, level.precision, text, answer_text, u):
             continue
-        if any(_same(value, c.value, level.kind, level.tolerance, text, c.text) for c in picked):
+        if any(_same(value, c.value, level.kind, level.precision, text, c.text, u) for c in picked):
             continue
         picked.append(_Candidate(value, text, fid, label))
         if len(picked) == 3:
@@ -327,9 +405,10 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         raise ValueError("シードは 0 以上の整数です")
     rng = _rng(family.id, level.difficulty, seed)
     draw = _Draw(family, level, rng)
+    prec = level.precision
     best: tuple[Any, ...] | None = None
     last_error = ""
-    draws = 0
+    draws = redraws = 0
     while draws < MAX_DRAWS:
         draws += 1
         try:
@@ -349,29 +428,37 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
                 }
                 if not all(evaluate(r, names) for r in level.require):
                     continue
+            answer_text = draw.text(answer)
         except _SOLVER_ERRORS as exc:
             last_error = f"{type(exc).__name__}: {exc}"
             continue
-        answer_text = draw.text(answer)
         named: list[_Candidate] = []
-        for d in level.distractors:
+        passing = None
+        for d, value in _mistake_values(draw, params, args, solution.answer, answer):
+            if passes_as_answer(value, answer, level.kind, prec, family.unordered):
+                passing = d
+                break
             try:
-                value = draw.distractor(d, params, args, solution.answer, answer)
-            except _SOLVER_ERRORS:
-                continue
-            if value is None:
-                continue
-            text = draw.text(value)
-            if _same(value, answer, level.kind, level.tolerance, text, answer_text):
-                continue
-            if any(_same(value, c.value, level.kind, level.tolerance, text, c.text) for c in named):
+                text = draw.text(value)
+            except ValueError:
+                continue  # cannot be shown under the rule, so not a choice (and it never passes)
+            if any(
+                _same(value, c.value, level.kind, prec, text, c.text, family.unordered)
+                for c in named
+            ):
                 continue
             named.append(_Candidate(value, text, d.id, d.label))
+        if passing is not None:
+            # A learner making this named mistake would be told 「正解」: draw again.
+            last_error = f"誤答 {passing.id}（{passing.label}）が正解として通ってしまう"
+            redraws += 1
+            continue
         # Which three named mistakes appear varies with the seed (all of them are explained).
         picked = [named[i] for i in sorted(rng.permutation(len(named))[:3])] if named else []
         if len(picked) < 3:
             picked = _fill(picked, answer, answer_text, level, family, draw)
         if len(picked) < 3:
+            last_error = "選択肢が 4 つそろわない"
             continue  # not even the explained perturbations give three distinct choices
         candidate = (params, args, solution, answer, answer_text, picked, len(named))
         if best is None or len(named) > best[6]:
@@ -381,7 +468,7 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
     if best is None:
         raise GenerationError(
             f"{family.path}: 難易度 {difficulty} の問題を {MAX_DRAWS} 回試しても作れません"
-            f"（where の条件か引数・誤答を見直してください。最後のエラー: {last_error or 'where が成り立たないか、選択肢が 4 つそろわない'}）"
+            f"（where の条件か引数・誤答を見直してください。最後の理由: {last_error or 'where が成り立たない'}）"
         )
     params, args, solution, answer, answer_text, picked, _ = best
     choices = [Choice(answer_text, answer, True, None, "正解")]
@@ -390,13 +477,15 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
     choices = [choices[i] for i in order]
     names = {**args, **params}
     statement = render_template(level.statement, names)
-    hint = _answer_hint(level.kind, level.tolerance, family.unordered)
+    hint = answer_hint(level.kind, prec, family.unordered)
     if hint:
         statement = f"{statement}\n\n{hint}"
     from gquiz.render import render_steps
 
-    steps = tuple(render_steps(solution))
-    problem = Problem(
+    steps = tuple(render_steps(solution)) + (
+        final_step(level, names, answer, answer_text, family.unordered),
+    )
+    return Problem(
         id=f"{family.id}#{level.difficulty}-{seed}",
         family=family,
         difficulty=level.difficulty,
@@ -407,37 +496,92 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         answer=answer,
         answer_text=answer_text,
         kind=level.kind,
-        tolerance=level.tolerance,
-        digits=draw.digits,
+        precision=prec,
         solution=solution,
         steps=steps,
         choices=tuple(choices),
+        redraws=redraws,
     )
-    return problem
 
 
-def _answer_hint(kind: str, tol: float, unordered: bool) -> str:
+def final_step(
+    level: Level, names: Mapping[str, Any], answer: Any, answer_text: str, unordered: bool
+) -> str:
+    """The last worked step: the asked quantity, its value, and the stated rule applied.
+
+    ``答え: 正解率 = 0.636364 → 小数第3位まで（第4位を四捨五入）で 0.636``. The solver's steps
+    before it compute the value; this line says which of them was asked and how it is written.
+    """
+    label = render_template(level.final, names) if level.final else "求める値"
+    kind, prec = level.kind, level.precision
+    if kind == "choice":
+        return f"答え: {label} = {answer_text}"
+    if kind in ("integer", "float"):
+        full = f"{float(answer) + 0.0:.6g}"
+    elif kind == "vector":
+        arr = np.asarray(answer, dtype=float) + 0.0  # no "-0"
+        full = ", ".join(f"{v:.6g}" for v in arr.ravel().tolist())
+    else:
+        rows = (np.atleast_2d(np.asarray(answer, dtype=float)) + 0.0).tolist()
+        full = "; ".join(" ".join(f"{v:.6g}" for v in row) for row in rows)
+    order = "（順序は問わない）" if unordered else ""
+    if prec.mode == "integer" or full == answer_text:
+        return f"答え: {label} = {answer_text}{order}"
+    each = "各要素を" if kind in ("vector", "matrix") else ""
+    return f"答え: {label} = {full} → {each}{prec.rule_ja()}で {answer_text}"
+
+
+def _mistake_values(
+    draw: _Draw, params: dict[str, Any], args: dict[str, Any], raw: Any, answer: Any
+) -> list[tuple[Distractor, Any]]:
+    """Every named mistake of this draw that applies (``when``) and computes a value."""
+    out = []
+    for d in draw.level.distractors:
+        try:
+            value = draw.distractor(d, params, args, raw, answer)
+        except _SOLVER_ERRORS:
+            continue
+        if value is not None:
+            out.append((d, value))
+    return out
+
+
+def named_mistakes(problem: Problem) -> list[tuple[str, str, Any]]:
+    """``(id, label, value)`` of every named mistake of a generated problem (for tests)."""
+    level = problem.family.level(problem.difficulty)
+    draw = _Draw(problem.family, level, np.random.default_rng(0))
+    params, args = dict(problem.params), dict(problem.args)
+    return [
+        (d.id, d.label, v)
+        for d, v in _mistake_values(draw, params, args, problem.solution.answer, problem.answer)
+    ]
+
+
+def answer_hint(kind: str, precision: Precision, unordered: bool = False) -> str:
+    """The line the statement ends with: how to type the answer, and the precision rule."""
+    rule = precision.rule_ja()
+    extras = []
+    if precision.mode != "integer":
+        extras.append("`3/4` のような分数も可")
+    if precision.percent:
+        extras.append("`75%` のような百分率も可")
+    extra = "".join(f"{e}。" for e in extras)
     if kind == "integer":
-        return "（整数で答えてください）"
+        return "**答え方**: 整数で。"
     if kind == "float":
-        return f"（小数で答えてください。誤差 ±{_tol(tol)} まで正解。`3/4` のような分数も可）"
+        return f"**答え方**: {rule}。{extra}"
     if kind == "vector":
-        extra = "順序は問いません。" if unordered else ""
-        return f"（数値をカンマか空白で区切って答えてください。例: `1, 2, 3`。{extra}）".replace(
-            "。）", "）"
-        )
+        each = "各要素は整数で、" if precision.mode == "integer" else f"各要素を{rule}で、"
+        example = "`1, 2, 3`" if precision.mode == "integer" else "`0.25, 1.50`"
+        order = "順序は問いません。" if unordered else ""
+        return f"**答え方**: {each}数値をカンマか空白で区切って（例: {example}）。{order}{extra}"
     if kind == "matrix":
-        tail = f"誤差 ±{_tol(tol)} まで正解" if tol else ""
+        each = "各要素は整数" if precision.mode == "integer" else f"各要素を{rule}"
         return (
-            "（行列は行を `;` か改行、要素を空白で区切って答えてください。例: `1 2; 3 4`"
-            + (f"。{tail}" if tail else "")
-            + "）"
+            "**答え方**: 行列は行を `;` か改行、要素を空白で区切って（例: `1 2; 3 4`）。"
+            f"{each}。{extra}"
         )
     return ""
-
-
-def _tol(t: float) -> str:
-    return f"{t:g}"
 
 
 def check_answer(problem: Problem, text: str) -> Verdict:
@@ -446,7 +590,7 @@ def check_answer(problem: Problem, text: str) -> Verdict:
         problem.kind,
         problem.answer,
         text,
-        problem.tolerance,
+        problem.precision,
         expected_text=problem.answer_text,
         options=problem.family.options,
         unordered=problem.family.unordered,

@@ -534,8 +534,14 @@ def ctc_no_merge(ctx: MistakeContext) -> Any:
 
 @mistake("ctc_blank_first")
 def ctc_blank_first(ctx: MistakeContext) -> Any:
-    """Removed the blanks first, then merged repeats (so double letters are lost)."""
+    """Removed the blanks first, then merged repeats (so double letters are lost).
+
+    Only a mistake when the word has a double letter; otherwise None (it cannot show).
+    """
     blank = str(ctx.args.get("blank", "-"))
+    word = str(ctx.answer)
+    if not any(a == b for a, b in zip(word, word[1:], strict=False)):
+        return None
     s = [ch for ch in str(ctx.args["path"]) if ch != blank]
     return "".join(ch for i, ch in enumerate(s) if i == 0 or s[i - 1] != ch)
 
@@ -549,8 +555,10 @@ def ctc_keep_blanks(ctx: MistakeContext) -> Any:
 
 @mistake("ctc_unique")
 def ctc_unique(ctx: MistakeContext) -> Any:
-    """Kept each letter only once (its first appearance)."""
+    """Kept each letter only once (its first appearance); None when no letter repeats."""
     blank = str(ctx.args.get("blank", "-"))
+    if len(set(str(ctx.answer))) == len(str(ctx.answer)):
+        return None
     seen: list[str] = []
     for ch in str(ctx.args["path"]):
         if ch != blank and ch not in seen:

@@ -1,39 +1,28 @@
-"""Calling the solver a family names: an engine registry name or a dotted path."""
+"""Calling the solver a family names: a name of the engine's registry, nothing else.
+
+A family file is data (a study group may share a folder through ``GQUIZ_PROBLEMS``), so it can
+only name solvers the engine registers (``gquiz solve --list``); a dotted path such as
+``os:system`` is refused when the file is checked and is never imported here either.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from gquiz.engine.core import Solution
+from gquiz.engine.core import EngineError, Solution
 
-__all__ = ["resolve_dotted", "solver_func", "run_solver"]
-
-
-@cache
-def resolve_dotted(path: str) -> Callable[..., Solution]:
-    """``package.module:function`` or ``package.module.function`` → the function."""
-    if ":" in path:
-        mod_name, _, attr = path.partition(":")
-    else:
-        mod_name, _, attr = path.rpartition(".")
-    if not mod_name or not attr:
-        raise ValueError(f"ソルバーのパス {path!r} は モジュール:関数 の形で書いてください")
-    func = getattr(importlib.import_module(mod_name), attr)
-    if not callable(func):
-        raise ValueError(f"{path!r} は関数ではありません")
-    return func
+__all__ = ["run_solver", "solver_func"]
 
 
 @cache
 def solver_func(name: str) -> Callable[..., Solution]:
-    """The function behind a solver name (registry first, then a dotted path)."""
-    if ":" in name or "." in name:
-        return resolve_dotted(name)
+    """The registered function behind a solver name (EngineError for anything else)."""
     from gquiz.engine.registry import get_solver
 
+    if not isinstance(name, str) or ":" in name or "." in name:
+        raise EngineError(f"ソルバー {name!r} はエンジンのソルバー名ではありません")
     return get_solver(name).func
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from gquiz.problems.expr import ExprError, compile_expr
+from gquiz.problems.precision import Precision, PrecisionSpecError, parse_precision
 
 __all__ = [
     "ANSWER_KINDS",
@@ -23,6 +24,7 @@ __all__ = [
     "FamilyError",
     "FamilyFileError",
     "Level",
+    "check_family_file",
     "load_families",
     "parse_family",
 ]
@@ -40,8 +42,8 @@ _LEVEL_KEYS = {
     "solver",
     "distractors",
     "kind",
-    "tolerance",
-    "digits",
+    "precision",
+    "final",
     "note",
 }
 _TOP_KEYS = {
@@ -57,14 +59,19 @@ _TOP_KEYS = {
     "args",
     "answer",
     "kind",
-    "tolerance",
-    "digits",
+    "precision",
+    "final",
     "statement",
     "levels",
     "distractors",
     "note",
     "options",
     "unordered",
+}
+# Keys of the old tolerance band, refused with a pointer to the precision rule.
+_RETIRED_KEYS = {
+    "tolerance": "tolerance は使えません。precision: {decimals: N}（小数第N位まで）などで答え方を書いてください（problems/README.md）",
+    "digits": "digits は使えません。表示の桁は precision: {decimals: N} で決まります（problems/README.md）",
 }
 _DISTRACTOR_KEYS = {"id", "label", "args", "solver", "pick", "mistake", "value", "when"}
 
@@ -115,12 +122,14 @@ class Level:
     answer: str
     solver: str
     kind: str
-    tolerance: float
-    digits: int | None
+    precision: Precision
+    """The stated rule: how to answer and what the checker accepts."""
     distractors: tuple[Distractor, ...]
     note: str = ""
     require: tuple[str, ...] = ()
     """Conditions on the solved problem (names: the parameters, ``answer``, ``correct``)."""
+    final: str = ""
+    """Template naming the asked quantity in the last worked step (``求める値`` by default)."""
 
 
 @dataclass(frozen=True)
@@ -258,15 +267,28 @@ def _check_params(params: Any, where: str, line: int, c: _Collector) -> list[tup
     return out
 
 
-def _solver_exists(name: str) -> bool:
-    if ":" in name or "." in name:
-        from gquiz.problems.solve import resolve_dotted
+def _solver_error(name: Any) -> str | None:
+    """Why ``name`` is not a solver a family may use (None if it is one).
 
-        try:
-            resolve_dotted(name)
-        except (ImportError, AttributeError, ValueError):
-            return False
-        return True
+    Only names of the engine's registry: a family file is data, and a dotted path
+    (``os:system``) would make loading it run code. The name is looked up, never imported.
+    """
+    if not isinstance(name, str) or not name:
+        return f"ソルバー {name!r} がありません（gquiz solve --list の名前を書いてください）"
+    if not _SOLVER_NAME_RE.match(name):
+        return (
+            f"ソルバー {name!r} は使えません: ファミリーのファイルにはエンジンのソルバー名"
+            "（gquiz solve --list）だけを書けます。モジュールのパスは読み込みません"
+        )
+    if not _solver_exists(name):
+        return f"ソルバー {name!r} がありません（gquiz solve --list の名前を書いてください）"
+    return None
+
+
+_SOLVER_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _solver_exists(name: str) -> bool:
     from gquiz.engine.core import EngineError
     from gquiz.engine.registry import get_solver
 
@@ -332,8 +354,10 @@ def _distractors(items: Any, where: str, line: int, c: _Collector) -> tuple[Dist
             _check_expr(v, f"{where}.{did}.args.{k}", _line(args, k), c)
         for key in ("pick", "value", "when"):
             _check_expr(item.get(key), f"{where}.{did}.{key}", _line(item, key), c)
-        if item.get("solver") is not None and not _solver_exists(str(item["solver"])):
-            c.add(_line(item, "solver"), f"{where}.{did}: ソルバー {item['solver']!r} がありません")
+        if item.get("solver") is not None:
+            why = _solver_error(item["solver"])
+            if why:
+                c.add(_line(item, "solver"), f"{where}.{did}: {why}")
         out.append(
             Distractor(
                 did,
@@ -358,7 +382,9 @@ def parse_family(
         c.add(1, "ファミリーのファイルは YAML のマッピング（id: ..., section: ... ）にしてください")
         return None, c.errors
     for key in data:
-        if key not in _TOP_KEYS:
+        if key in _RETIRED_KEYS:
+            c.add(_line(data, key), _RETIRED_KEYS[key])
+        elif key not in _TOP_KEYS:
             c.add(
                 _line(data, key), f"不明なキー {key!r}（使えるのは {', '.join(sorted(_TOP_KEYS))}）"
             )
@@ -408,7 +434,9 @@ def parse_family(
             c.add(ln, f"levels.{key} はマッピングで書いてください")
             continue
         for k in lv:
-            if k not in _LEVEL_KEYS:
+            if k in _RETIRED_KEYS:
+                c.add(_line(lv, k), f"levels.{key}: {_RETIRED_KEYS[k]}")
+            elif k not in _LEVEL_KEYS:
                 c.add(
                     _line(lv, k),
                     f"levels.{key}: 不明なキー {k!r}（使えるのは {', '.join(sorted(_LEVEL_KEYS))}）",
@@ -421,8 +449,8 @@ def parse_family(
                 "answer",
                 "solver",
                 "kind",
-                "tolerance",
-                "digits",
+                "precision",
+                "final",
                 "note",
             )
         }
@@ -449,35 +477,31 @@ def parse_family(
                 f"kind {kind!r} は {', '.join(ANSWER_KINDS)} のどれかです",
             )
             continue
-        tol = merged["tolerance"]
-        if kind == "float" and tol is None:
+        pline = _line(lv, "precision") if "precision" in lv else _line(data, "precision")
+        try:
+            prec = parse_precision(merged["precision"])
+        except PrecisionSpecError as exc:
+            c.add(pline, f"levels.{key}: {exc}")
+            continue
+        if kind == "float" and prec.mode == "integer" and merged["precision"] is None:
             c.add(
                 _line(data, "kind"),
-                f"levels.{key}: 小数の答え (kind: float) には tolerance（許容誤差）が必要です",
+                f"levels.{key}: 小数の答え (kind: float) には precision（答え方: "
+                "{decimals: 3} = 小数第3位まで、{significant: 3} = 有効数字3桁、exact = 正確な値）が必要です",
             )
             continue
-        try:
-            tol_f = float(tol or 0.0)
-        except (TypeError, ValueError):
-            c.add(_line(data, "tolerance"), f"tolerance {tol!r} は数値にしてください")
-            continue
-        if tol_f < 0:
-            c.add(_line(data, "tolerance"), "tolerance は 0 以上にしてください")
-        digits = merged["digits"]
-        if digits is not None and (not isinstance(digits, int) or not 0 <= digits <= 8):
-            c.add(_line(data, "digits"), "digits は 0〜8 の整数にしてください")
-            digits = None
-        if digits is not None and tol_f and 0.5 * 10 ** (-digits) > tol_f + 1e-12:
+        if kind == "integer" and prec.mode != "integer":
             c.add(
-                _line(data, "digits"),
-                f"digits {digits} で表示した正解が tolerance {tol_f:g} に収まりません（桁を増やすか tolerance を大きく）",
+                pline, f"levels.{key}: 整数の答え (kind: integer) の precision は integer だけです"
             )
+            continue
+        if kind == "choice" and merged["precision"] is not None:
+            c.add(pline, f"levels.{key}: 文字の答え (kind: choice) に precision は書けません")
+            continue
         solver = merged["solver"]
-        if not isinstance(solver, str) or not _solver_exists(solver):
-            c.add(
-                _line(lv, "solver") if "solver" in lv else _line(data, "solver"),
-                f"ソルバー {solver!r} がありません（gquiz solve --list か、モジュール:関数 の形）",
-            )
+        why = _solver_error(solver)
+        if why and not any(e.message == why for e in c.errors):
+            c.add(_line(lv, "solver") if "solver" in lv else _line(data, "solver"), why)
         args = merged["args"] or {}
         if not isinstance(args, dict):
             c.add(_line(data, "args"), "args はソルバーの引数名: 式 のマッピングで書いてください")
@@ -492,6 +516,17 @@ def parse_family(
             continue
         from gquiz.problems.display import template_fields
 
+        final = merged.get("final")
+        if final is not None and not isinstance(final, str):
+            c.add(
+                _line(data, "final"),
+                "final（最後の途中式で答えを何と呼ぶか）は文字列で書いてください",
+            )
+        try:
+            for expr_text, _ in template_fields(str(final or "")):
+                _check_expr(expr_text, "final", _line(data, "final"), c)
+        except ValueError as exc:
+            c.add(_line(data, "final"), f"final: {exc}")
         try:
             for expr_text, _ in template_fields(statement):
                 _check_expr(
@@ -518,11 +553,11 @@ def parse_family(
             str(answer),
             solver,
             kind,
-            tol_f,
-            digits,
+            prec,
             dis,
             str(merged.get("note") or ""),
             tuple(str(r) for r in require),
+            str(merged.get("final") or ""),
         )
     for d in (1, 2, 3):
         if d not in levels and not any(e.message.startswith(f"levels.{d}") for e in c.errors):
@@ -637,6 +672,31 @@ def load_families(
 _FAMILY_CACHE: dict[tuple, dict[str, Family]] = {}
 
 
+def check_family_file(
+    path: Path, known_sections: set[str] | None = None
+) -> tuple[Family | None, list[FamilyFileError]]:
+    """Validate one family file fully: its keys and expressions, then one generated problem
+    per difficulty (a `where` that never holds, a solver that fails on the drawn numbers or a
+    named mistake that always passes is an error here, not a crash in the drill)."""
+    fam, errors = read_family_file(path, known_sections)
+    if fam is None or errors:
+        return fam, errors
+    from gquiz.problems.generate import GenerationError, generate
+
+    for d in sorted(fam.levels):
+        try:
+            generate(fam, d, 0)
+        except GenerationError as exc:
+            errors.append(FamilyFileError(str(path), 1, str(exc).removeprefix(f"{path}: ")))
+        except Exception as exc:  # noqa: BLE001 - any failure caused by the file is reported
+            errors.append(
+                FamilyFileError(
+                    str(path), 1, f"難易度 {d} の問題が作れません: {type(exc).__name__}: {exc}"
+                )
+            )
+    return fam, errors
+
+
 def check_families(
     problems_dir: Path | str, known_sections: set[str] | None = None
 ) -> list[FamilyFileError]:
@@ -644,5 +704,5 @@ def check_families(
     root = Path(problems_dir)
     errors: list[FamilyFileError] = []
     for path in sorted(root.glob("*.y*ml")):
-        errors.extend(read_family_file(path, known_sections)[1])
+        errors.extend(check_family_file(path, known_sections)[1])
     return errors

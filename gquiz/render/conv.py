@@ -87,16 +87,47 @@ def conv_macs(step: Step) -> str:
     return f"積和回数 = 重み数 × 出力の縦 × 出力の横 = {a['weights']} × {a['oh']} × {a['ow']} = {a['macs']}"
 
 
-def separable_cost(step: Step) -> str:
+# Per quantity: its name, and the standard / depthwise / pointwise formulas with their factors.
+_SEPARABLE = {
+    "params": ("重み", ("Dk×Dk×M×N", "Dk×Dk×M", "M×N"), ("dk dk m n", "dk dk m", "m n")),
+    "macs": (
+        "積和演算",
+        ("Dk×Dk×M×N×Df×Df", "Dk×Dk×M×Df×Df", "M×N×Df×Df"),
+        ("dk dk m n df df", "dk dk m df df", "m n df df"),
+    ),
+}
+
+
+def _separable(step: Step, what: str) -> str:
+    """Standard (for reference), depthwise, pointwise, then the asked sum of the two."""
     a = step.args
-    m, n, dk, df = a["m"], a["n"], a["dk"], a["df"]
-    return "\n".join(
-        [
-            f"標準畳み込み = Dk×Dk×M×N×Df×Df = {dk}×{dk}×{m}×{n}×{df}×{df} = {a['standard']}",
-            f"Depthwise = Dk×Dk×M×Df×Df = {dk}×{dk}×{m}×{df}×{df} = {a['depthwise']}",
-            f"Pointwise = M×N×Df×Df = {m}×{n}×{df}×{df} = {a['pointwise']}",
-            f"比 = (Depthwise + Pointwise) / 標準 = 1/N + 1/Dk² = 1/{n} + 1/{dk * dk} = {f(a['ratio'])}",
-        ]
+    name, formulas, factors = _SEPARABLE[what]
+    values = [a["standard"], a["depthwise"], a["pointwise"]]
+    heads = [f"（参考）標準畳み込みの{name}", f"Depthwise の{name}", f"Pointwise の{name}"]
+    lines = [
+        f"{head} = {formula} = {'×'.join(str(a[k]) for k in keys.split())} = {value}"
+        for head, formula, keys, value in zip(heads, formulas, factors, values, strict=True)
+    ]
+    lines.append(
+        f"置き換え後の{name} = Depthwise + Pointwise = {a['depthwise']} + {a['pointwise']} = {a['total']}"
+    )
+    return "\n".join(lines)
+
+
+def separable_params(step: Step) -> str:
+    return _separable(step, "params")
+
+
+def separable_macs(step: Step) -> str:
+    return _separable(step, "macs")
+
+
+def separable_ratio(step: Step) -> str:
+    a = step.args
+    n, dk = a["n"], a["dk"]
+    return (
+        f"比 = 置き換え後 / 標準 = {a['separable']} / {a['standard']}"
+        f"（= 1/N + 1/Dk² = 1/{n} + 1/{dk * dk}） = {f(a['ratio'])}"
     )
 
 
@@ -109,5 +140,7 @@ RENDERERS: dict[str, Callable[[Step], str]] = {
     "stage": stage,
     "conv_params": conv_params,
     "conv_macs": conv_macs,
-    "separable_cost": separable_cost,
+    "separable_params": separable_params,
+    "separable_macs": separable_macs,
+    "separable_ratio": separable_ratio,
 }

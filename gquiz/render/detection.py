@@ -67,6 +67,16 @@ def ap_interp(step: Step) -> str:
     return "\n".join(lines)
 
 
+def ap_final(step: Step) -> str:
+    a = step.args
+    if a["what"] == "precision":
+        return (
+            f"すべての予測を使ったときの Precision = TP / (TP + FP) = {a['tp']} / ({a['tp']} + {a['fp']}) "
+            f"= {f(a['value'])}"
+        )
+    return f"すべての予測を使ったときの Recall = TP / 正解数 = {a['tp']} / {a['n_gt']} = {f(a['value'])}"
+
+
 def roi_grid(step: Step) -> str:
     a = step.args
     return (
@@ -127,6 +137,7 @@ RENDERERS: dict[str, Callable[[Step], str]] = {
     "nms_keep": nms_keep,
     "ap_table": ap_table,
     "ap_interp": ap_interp,
+    "ap_final": ap_final,
     "roi_grid": roi_grid,
     "roi_bin": roi_bin,
     "bilinear": bilinear,

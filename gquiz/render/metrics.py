@@ -8,28 +8,33 @@ from collections.abc import Callable
 from gquiz.engine.core import Step
 from gquiz.render.fmt import fmt_num as f
 
+ZERO_DIVISION = "分母が 0 のときは scikit-learn の zero_division=0 と同じく 0 とする"
+
 
 def ratio(step: Step) -> str:
     a = step.args
     num_t, den_t = " + ".join(a["num_terms"]), " + ".join(a["den_terms"])
     num_v, den_v = " + ".join(map(str, a["num_values"])), " + ".join(map(str, a["den_values"]))
     head = f"{a['ja']} = ({num_t}) / ({den_t}) = ({num_v}) / ({den_v})"
-    if a["value"] is None:
-        return f"{head} = {a['num']} / 0 → 分母が 0 なので{a['ja']}は定義されない"
+    if a.get("zero_division") or a["value"] is None:
+        return f"{head} = {a['num']} / 0 → {ZERO_DIVISION}: {a['ja']} = 0"
     return f"{head} = {a['num']} / {a['den']} = {f(a['value'])}"
 
 
 def f1(step: Step) -> str:
     a = step.args
-    if a["value"] is None:
-        why = {
-            "precision": "適合率が定義されない",
-            "recall": "再現率が定義されない",
-            "zero": "適合率 + 再現率 = 0",
-        }[a["undefined_because"]]
-        return f"F1 = 2 × 適合率 × 再現率 / (適合率 + 再現率) → {why}ので F1 は定義されない"
     p, r = a["precision"], a["recall"]
-    return f"F1 = 2 × 適合率 × 再現率 / (適合率 + 再現率) = 2 × {f(p)} × {f(r)} / ({f(p)} + {f(r)}) = {f(a['value'])}"
+    case = a.get("zero_case")
+    if case is None:
+        return f"F1 = 2 × 適合率 × 再現率 / (適合率 + 再現率) = 2 × {f(p)} × {f(r)} / ({f(p)} + {f(r)}) = {f(a['value'])}"
+    counts = f"2TP / (2TP + FP + FN) = 2×{a['tp']} / (2×{a['tp']} + {a['fp']} + {a['fn']})"
+    if case == "all-zero":
+        return f"F1 = {counts} = 0 / 0 → {ZERO_DIVISION}: F1 = 0"
+    den = 2 * a["tp"] + a["fp"] + a["fn"]
+    return (
+        f"F1 = 2 × 適合率 × 再現率 / (適合率 + 再現率) は TP = 0 で 0 / 0 になるので、"
+        f"同じ値の式 F1 = {counts} = 0 / {den} = 0 を使う（scikit-learn の zero_division=0 と同じ）"
+    )
 
 
 def _width(text: str) -> int:

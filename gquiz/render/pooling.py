@@ -39,9 +39,13 @@ def rf_layer(step: Step) -> str:
 def causal_rf(step: Step) -> str:
     a = step.args
     ds = " + ".join(map(str, a["dilations"]))
-    stacks = f" × {a['stacks']}" if a["stacks"] > 1 else ""
+    if a["stacks"] > 1:
+        return (
+            f"受容野 = (K − 1) × (1 ブロックのダイレーションの和 × ブロック数) + 1 = "
+            f"({a['k']} − 1) × ({ds}) × {a['stacks']} + 1 = ({a['k']} − 1) × {a['sum']} + 1 = {a['result']}"
+        )
     return (
-        f"受容野 = (K − 1) × ΣD + 1 = ({a['k']} − 1) × ({ds}){stacks} + 1 = "
+        f"受容野 = (K − 1) × ΣD + 1 = ({a['k']} − 1) × ({ds}) + 1 = "
         f"({a['k']} − 1) × {a['sum']} + 1 = {a['result']}"
     )
 

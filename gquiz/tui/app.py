@@ -146,7 +146,13 @@ class GQuizApp(App[None]):
         elif kind == "exam":
             self.action_exam(args)
         elif kind == "family":
-            self.push_optional("gquiz.tui.screens.drill", "DrillScreen", args.get("family"))
+            self.push_optional(
+                "gquiz.tui.screens.drill",
+                "DrillScreen",
+                args.get("family"),
+                difficulty=args.get("difficulty") or 1,
+                seed=args.get("seed"),
+            )
         elif kind == "note":
             from gquiz.tui.screens.note import NoteScreen
 

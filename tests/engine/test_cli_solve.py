@@ -50,7 +50,10 @@ def test_known_answers(runner):
     assert answer("conv_output_size", EXAMPLES["conv_output_size"]) == 14
     assert answer("shapley", EXAMPLES["shapley"]) == {"A": 30.0, "B": 40.0, "C": 50.0}
     assert answer("quantize", EXAMPLES["quantize"]) == [0, 2, 2, 0]
-    assert answer("metrics", {"tp": 0, "fp": 0, "fn": 3, "tn": 2})["precision"] is None
+    assert (
+        answer("metrics", {"tp": 0, "fp": 0, "fn": 3, "tn": 2})["precision"] == 0
+    )  # zero_division=0
+    assert answer("metrics", {"tp": 0, "fp": 15, "fn": 13, "tn": 0})["f1"] == 0
     assert answer("nms", EXAMPLES["nms"]) == [0, 2]
     assert answer("ctc_collapse", EXAMPLES["ctc_collapse"]) == "hello"
 

@@ -25,23 +25,44 @@ def test_metrics_from_labels_brute_force(y):
     tn = sum((not a) and not b for a, b in y)
     assert (cm["tp"], cm["fp"], cm["fn"], cm["tn"]) == (tp, fp, fn, tn)
     assert ans["accuracy"] == pytest.approx(np.mean([a == b for a, b in y]))
-    assert ans["precision"] == (tp / (tp + fp) if tp + fp else None)
-    assert ans["recall"] == (tp / (tp + fn) if tp + fn else None)
-    assert ans["specificity"] == (tn / (tn + fp) if tn + fp else None)
-    p, r = ans["precision"], ans["recall"]
-    if p is None or r is None or p + r == 0:
-        assert ans["f1"] is None
-    else:
-        assert ans["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+    assert ans["precision"] == (tp / (tp + fp) if tp + fp else 0)
+    assert ans["recall"] == (tp / (tp + fn) if tp + fn else 0)
+    assert ans["specificity"] == (tn / (tn + fp) if tn + fp else 0)
+    assert ans["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0)
 
 
-def test_undefined_precision_is_a_step():
+def test_zero_denominator_follows_zero_division_0_and_says_so():
     sol = metrics(0, 0, 5, 5)
-    assert sol.answer["precision"] is None
-    assert sol.answer["f1"] is None
+    assert sol.answer["precision"] == 0
+    assert sol.answer["f1"] == 0
     text = "\n".join(render_steps(sol))
-    assert "分母が 0 なので適合率は定義されない" in text
-    assert sol.to_json()["answer"]["precision"] is None
+    assert "zero_division=0" in text
+    assert "適合率 = 0" in text
+    assert sol.to_json()["answer"]["precision"] == 0
+
+
+def test_f1_is_zero_when_tp_is_zero_with_the_convention_in_the_steps():
+    """issue 13: F1 was shown as 「未定義」 for tp = 0, fp > 0, fn > 0 (it is 0)."""
+    sol = metrics(0, 15, 13, 0)
+    assert sol.answer["f1"] == 0
+    lines = render_steps(sol)
+    f1_line = next(line for line in lines if line.startswith("F1"))
+    assert "0 / 28 = 0" in f1_line
+    assert "zero_division=0" in f1_line
+
+
+def test_metrics_agree_with_scikit_learn_zero_division_0():
+    sklearn = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        y_true = rng.integers(0, 2, size=int(rng.integers(1, 12)))
+        y_pred = rng.integers(0, 2, size=y_true.size)
+        cm = confusion_matrix(y_true.tolist(), y_pred.tolist(), labels=[0, 1]).answer
+        ans = metrics(cm["tp"], cm["fp"], cm["fn"], cm["tn"]).answer
+        kw = {"zero_division": 0, "labels": [0, 1]}
+        assert ans["precision"] == pytest.approx(sklearn.precision_score(y_true, y_pred, **kw))
+        assert ans["recall"] == pytest.approx(sklearn.recall_score(y_true, y_pred, **kw))
+        assert ans["f1"] == pytest.approx(sklearn.f1_score(y_true, y_pred, **kw))
 
 
 def test_textbook_lines():

@@ -38,7 +38,7 @@ KEY_LINES = {
     "conv2d": r"出力\[0,0\] = .+×.+\(バイアス .+\) = ",
     "cosine-similarity": r"a·b = ",
     "ctc": r"ブランク",
-    "depthwise-separable": r"Depthwise = Dk×Dk×M×Df×Df = ",
+    "depthwise-separable": r"置き換え後の(重み|積和演算) = Depthwise \+ Pointwise = \d+ \+ \d+ = \d+",
     "detection-ap": r"1位 予測 \d",
     "distillation": r"exp\(",
     "fc-params": r"第1層 \(\d+ → \d+\): 重み",
@@ -90,7 +90,9 @@ def test_four_distinct_choices_and_the_correct_one_checks(families, fid: str) ->
             assert len(set(texts)) == 4, (p.id, texts)
             for i, x in enumerate(p.choices):
                 for y in p.choices[i + 1 :]:
-                    assert not _same(x.value, y.value, p.kind, p.tolerance, x.text, y.text), (
+                    assert not _same(
+                        x.value, y.value, p.kind, p.precision, x.text, y.text, fam.unordered
+                    ), (
                         p.id,
                         x.text,
                         y.text,
@@ -199,7 +201,7 @@ def test_validation_errors_have_path_and_line(tmp_path: Path) -> None:
     assert all(e.startswith(f"{tmp_path / 'broken.yaml'}:") for e in errors)
     assert re.search(r"broken\.yaml:16: distractors\.a: label", text)
     assert "broken.yaml:13: levels.2.params.x: 生成方法を 1 つ指定してください" in text
-    assert "tolerance" in text  # a float answer needs a stated tolerance
+    assert "precision" in text  # a float answer needs a stated precision rule
     assert "levels に難易度 3 がありません" in text
     with pytest.raises(FamilyError):
         load_families(tmp_path)
@@ -236,7 +238,7 @@ section: S6.1
 title: 正方形どうしの IoU
 solver: iou
 kind: float
-tolerance: 0.01
+precision: {decimals: 2}
 args: {box_a: "[0, 0, a, a]", box_b: "[s, s, s + a, s + a]"}
 statement: "一辺 {a} の正方形と、それを ({s}, {s}) だけずらした正方形の IoU を求めよ。"
 levels:
@@ -254,3 +256,78 @@ distractors:
         p = generate(fam, 2, seed)
         assert len({c.text for c in p.choices}) == 4
         assert check_answer(p, p.answer_text).correct
+
+
+OS_SYSTEM_FAMILY = """\
+id: evil
+section: S5.2
+title: 悪意のある例
+solver: os:system
+kind: integer
+args:
+  command: "'touch {marker}'"
+statement: "x"
+levels:
+  1: {{params: {{x: 1}}}}
+  2: {{params: {{x: 1}}}}
+  3: {{params: {{x: 1}}}}
+distractors:
+  - id: a
+    label: 別のソルバー
+    solver: subprocess.getoutput
+"""
+
+
+def test_a_dotted_solver_is_refused_and_never_run(tmp_path: Path, monkeypatch) -> None:
+    """issue 17: `solver: os:system` once ran a shell command; now it is a path:line error."""
+    import os
+
+    marker = tmp_path / "ran"
+    (tmp_path / "evil.yaml").write_text(OS_SYSTEM_FAMILY.format(marker=marker), encoding="utf-8")
+    calls: list[str] = []
+    monkeypatch.setattr(os, "system", lambda cmd: calls.append(cmd) or 0)
+    errors = [str(e) for e in check_families(tmp_path)]
+    assert any(e.startswith(f"{tmp_path / 'evil.yaml'}:4: ") and "os:system" in e for e in errors)
+    assert any(":16: " in e and "subprocess.getoutput" in e for e in errors), errors
+    with pytest.raises(FamilyError):
+        load_families(tmp_path)
+    assert load_families(tmp_path, strict=False) == {}
+    assert calls == []
+    assert not marker.exists()
+
+
+def test_bank_check_runs_the_full_family_validator(tmp_path: Path, fixture_content: Path) -> None:
+    from gquiz.bank.build import Sources, check
+
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    (problems / "evil.yaml").write_text(
+        OS_SYSTEM_FAMILY.format(marker=tmp_path / "ran"), encoding="utf-8"
+    )
+    # A family whose `where` never holds passes the key checks but cannot make a problem.
+    (problems / "never.yaml").write_text(
+        """\
+id: never
+section: S5.2
+title: 作れない例
+solver: conv_output_size
+kind: integer
+args: {in_size: n, kernel_size: 3, stride: 1, padding: 0}
+statement: "入力 {n}"
+where: ["n > 100"]
+levels:
+  1: {params: {n: {int: [5, 9]}}}
+  2: {params: {n: {int: [5, 9]}}}
+  3: {params: {n: {int: [5, 9]}}}
+distractors:
+  - {id: plus, label: 1 多い, value: "n - 1"}
+""",
+        encoding="utf-8",
+    )
+    result = check(Sources(fixture_content, problems))
+    text = "\n".join(str(e) for e in result.errors)
+    assert "evil.yaml:4:" in text
+    assert "os:system" in text
+    assert "never.yaml" in text
+    assert "作れません" in text
+    assert not (tmp_path / "ran").exists()
