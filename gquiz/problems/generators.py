@@ -299,6 +299,62 @@ def gen_pick_word(rng: np.random.Generator, words: list[str]) -> str:
     return str(words[int(rng.integers(0, len(words)))])
 
 
+@helper("distribution")
+def gen_distribution(
+    rng: np.random.Generator, n: int, total: int = 10, distinct: bool = False
+) -> list[float]:
+    """``n`` positive probabilities on the grid ``1/total`` that add up to exactly 1.
+
+    A random composition of ``total`` into ``n`` parts (cut points drawn without replacement),
+    so every probability is ``k / total`` with ``k ≥ 1``; ``distinct`` redraws until the parts
+    differ. The values are rounded to 10 decimals so that they print as the learner reads them.
+    """
+    n, total = int(n), int(total)
+    if not 1 <= n <= total:
+        raise GenError(f"distribution: n = {n} 個の正の確率を 1/{total} 刻みで作れません")
+    for _ in range(100):
+        cuts = np.sort(rng.choice(np.arange(1, total), size=n - 1, replace=False))
+        parts = np.diff(np.concatenate(([0], cuts, [total])))
+        if not distinct or len(set(parts.tolist())) == n:
+            return [round(int(k) / total, 10) for k in parts]
+    raise GenError(f"distribution: 異なる {n} 個の確率を 1/{total} 刻みで作れません")
+
+
+@helper("documents")
+def gen_documents(
+    rng: np.random.Generator,
+    vocab: list[str],
+    n_docs: int = 3,
+    lo: int = 3,
+    hi: int = 5,
+    repeat: bool = False,
+) -> dict[str, Any]:
+    """Short documents from ``vocab`` and a term to ask the TF-IDF of.
+
+    Returns ``{"docs": [...], "doc": d, "term": w, "lines": "- 文書1: ...\n..."}``: ``w`` occurs
+    in document ``d`` (at least twice with ``repeat``) and is missing from some other document,
+    so that its idf is neither 0 nor undefined.
+    """
+    for _ in range(200):
+        docs = []
+        for _ in range(int(n_docs)):
+            length = int(rng.integers(int(lo), int(hi) + 1))
+            docs.append([str(vocab[int(i)]) for i in rng.integers(0, len(vocab), size=length)])
+        d = int(rng.integers(0, len(docs)))
+        need = 2 if repeat else 1
+        terms = sorted(
+            {w for w in docs[d] if docs[d].count(w) >= need and any(w not in x for x in docs)}
+        )
+        if terms:
+            w = terms[int(rng.integers(0, len(terms)))]
+            texts = [" ".join(x) for x in docs]
+            lines = "\n".join(f"- 文書{i + 1}: {t}" for i, t in enumerate(texts))
+            return {"docs": texts, "doc": d, "term": w, "lines": lines}
+    raise GenError(
+        "documents: 条件に合う文書と単語が作れません（語彙か文書の長さを見直してください）"
+    )
+
+
 @helper("detections")
 def gen_detections(
     rng: np.random.Generator, n_gt: int = 2, n_fp: int = 1, n_dup: int = 1, side: int = 6

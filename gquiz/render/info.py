@@ -62,7 +62,10 @@ def vae_kl_terms(step: Step) -> str:
         else:
             src = f"log σ² = {f(lv)}、σ² = exp({f(lv)}) = {fv(v)}"
         lines.append(f"  次元{j}: {src} → ½({ft(m)}² + {fv(v)} − {fvt(lv)} − 1) = {fv(t)}")
-    lines.append(f"合計 = {' + '.join(fvt(t) for t in a['terms'])} = {fv(a['value'])}")
+    if len(a["terms"]) > 1:
+        lines.append(f"合計 = {' + '.join(fvt(t) for t in a['terms'])} = {fv(a['value'])}")
+    else:
+        lines.append(f"KL = {fv(a['value'])}")
     return "\n".join(lines)
 
 

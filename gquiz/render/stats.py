@@ -31,7 +31,11 @@ def fv(x: Any) -> str:
         return f(r)
     mag = math.floor(math.log10(abs(v))) if v else 0
     decimals = max(4, 5 - mag) if abs(v) < 1000 else max(3, 5 - mag)
-    return f"{v:.{decimals}f}"
+    text = f"{v:.{decimals}f}"
+    keep = len(text) - decimals + (4 if abs(v) < 1000 else 3)  # never fewer than 4 (3) decimals
+    while len(text) > keep and text.endswith("0"):
+        text = text[:-1]
+    return text
 
 
 def fvt(x: Any) -> str:

@@ -54,12 +54,29 @@ KEY_LINES = {
     "roi-pooling": r"出力\[0,0\] = max\(",
     "shapley": r"限界貢献 v\(",
     "softmax-cross-entropy": r"ソフトマックス",
+    # statistics, information, generative models, RL, text, audio (issue 13 item 5)
+    "bayes": r"全確率の公式: P\(",
+    "descriptive-stats": r"平均 μ = |中央値 = ",
+    "discounted-return": r"割引収益 G = r1",
+    "discrete-expectation": r"期待値 E\[X\] = Σ x P\(X = x\) = ",
+    "eigen-2x2": r"特性方程式 det\(A − λI\)",
+    "entropy-kl": r"（(自然対数|底 2)、単位 (nat|bit)）",
+    "gan-value": r"本物の項|非飽和損失",
+    "mel-scale": r"700",
+    "perplexity": r"パープレキシティ = ",
+    "q-learning": r"Q 学習（方策オフ）",
+    "regression-errors": r"誤差 e = 予測 − 正解",
+    "sarsa": r"SARSA（方策オン）",
+    "td-zero": r"ターゲット = r",
+    "tf-idf": r"idf = ln\(N / df\)",
+    "transposed-conv-size": r"転置畳み込みの出力サイズ = \(N − 1\)×S − 2P",
+    "vae-kl": r"½ Σ_j \(μ_j² \+ σ_j² − log σ_j² − 1\)",
 }
 
 
 def test_every_planned_family_has_a_file(families) -> None:
     assert set(KEY_LINES) == set(families) == set(FAMILY_IDS)
-    assert len(families) == 25
+    assert len(families) == 41
 
 
 def test_family_files_are_valid() -> None:
