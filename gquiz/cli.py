@@ -6,8 +6,10 @@ Heavy modules (textual, sqlalchemy, numpy) are imported inside the commands that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -26,10 +28,15 @@ class _Ctx:
 
     def bank_and_learner(self):
         bank = self.bank()
-        return bank, bank.learner_id(self.settings().learner)
+        with _storage_errors():  # the first start of a learner writes their row
+            return bank, bank.learner_id(self.settings().learner)
 
     def bank(self, build: bool = True):
         """Open the bank, building it first when the content changed (with a clear error if invalid)."""
+        with _storage_errors():
+            return self._open_bank(build)
+
+    def _open_bank(self, build: bool):  # -> gquiz.bank.repo.Bank
         from gquiz.bank.build import BuildError
 
         bank = self.settings().open_bank()
@@ -46,6 +53,23 @@ class _Ctx:
                 )
                 sys.exit(1)
         return bank
+
+
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A full disk or an unwritable data folder is one Japanese line and exit status 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gquiz.storage import storage_problem
+
+    try:
+        yield
+    except (OSError, SQLAlchemyError) as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        click.echo(f"問題バンクを開けません: {problem}。", err=True)
+        sys.exit(1)
 
 
 def _stderr_progress():
@@ -252,12 +276,14 @@ def _echo_line(text: str) -> None:
 
 def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
-    from gquiz.plain import run_plain_quiz
+    from gquiz.plain import StorageFailed, run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
     session = QuizSession(bank, learner_id, questions, mode=mode)
     try:
         run_plain_quiz(session, sys.stdin, _echo_line)
+    except StorageFailed:  # already told: which answers are safe, and what to do
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo(f"\n中断しました。{session.index} 問の回答を保存しました。", err=True)
         sys.exit(130)
@@ -325,12 +351,9 @@ def drill(
 def _family_drill(
     obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool
 ) -> None:
-    try:
-        from gquiz.problems import load_families
-        from gquiz.problems.plain import run_plain_drill
-    except ImportError:
-        click.echo("計算ドリルはまだ利用できません。", err=True)
-        sys.exit(2)
+    from gquiz.problems import load_families
+    from gquiz.problems.plain import run_plain_drill
+
     b, learner_id = obj.bank_and_learner()
     families = load_families(b.sources.problems)
     if family not in families:
@@ -418,20 +441,14 @@ def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
 
 
-def _register_optional() -> None:
-    # Commands written in their own modules; registered here so `gquiz --help` lists them.
-    try:
-        from gquiz.solve_cmd import solve
-    except ImportError:  # the engine is optional while it is being written
-        pass
-    else:
-        main.add_command(solve)
-    try:
-        from gquiz.labs.cli import lab
-    except ImportError:
-        pass
-    else:
-        main.add_command(lab)
+def _register_commands() -> None:
+    # Commands written in their own modules (click and the standard library only at import
+    # time); registered here so `gquiz --help` lists them. A failing import is a bug to see.
+    from gquiz.labs.cli import lab
+    from gquiz.solve_cmd import solve
+
+    main.add_command(solve)
+    main.add_command(lab)
 
 
-_register_optional()
+_register_commands()
