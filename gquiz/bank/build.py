@@ -22,6 +22,7 @@ from gquiz.bank.content import (
     _display,
     content_files,
     parse_files,
+    stray_files,
 )
 from gquiz.bank.models import SCHEMA_VERSION, Choice, Meta, ProblemFamily, Question, Section, Topic
 from gquiz.syllabus import Syllabus, load_syllabus
@@ -132,8 +133,10 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
         files.extend(content_files(root))
     if paths is None and not files:
         # A mistyped GQUIZ_CONTENT must fail the build, not mark every question inactive.
-        return ParseResult([], [_no_content_error(sources.content)])
+        return ParseResult([], [_no_content_error(sources.content), *stray_files(sources.content)])
     result = parse_files(files, syllabus, families)
+    for root in paths or [sources.content]:
+        result.errors.extend(stray_files(root))
     for spec in specs:
         if spec["section"] not in syllabus.by_id():
             family_errors.append(
