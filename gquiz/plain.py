@@ -24,7 +24,7 @@ class StorageFailed(Exception):
 def format_question(n: int, total: int, q: QuestionView) -> str:
     lines = [f"[{n}/{total}] {q.id}", q.stem, ""]
     if q.n_correct > 1:
-        lines.append(f"({q.n_correct}つ選んでください。番号をカンマで区切って入力します)")
+        lines.append(f"({q.n_correct}つ選んでください。番号をカンマで区切って入力)")
     for i, choice in enumerate(q.choices, start=1):
         lines.append(f"  {i}. {choice.text}")
     return "\n".join(lines)
