@@ -6,10 +6,9 @@ Heavy modules (textual, sqlalchemy, numpy) are imported inside the commands that
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import json
 import sys
-from collections.abc import Iterator
 
 import click
 
@@ -28,15 +27,10 @@ class _Ctx:
 
     def bank_and_learner(self):
         bank = self.bank()
-        with _storage_errors():  # the first start of a learner writes their row
-            return bank, bank.learner_id(self.settings().learner)
+        return bank, bank.learner_id(self.settings().learner)
 
     def bank(self, build: bool = True):
         """Open the bank, building it first when the content changed (with a clear error if invalid)."""
-        with _storage_errors():
-            return self._open_bank(build)
-
-    def _open_bank(self, build: bool):  # -> gquiz.bank.repo.Bank
         from gquiz.bank.build import BuildError
 
         bank = self.settings().open_bank()
@@ -53,23 +47,6 @@ class _Ctx:
                 )
                 sys.exit(1)
         return bank
-
-
-@contextlib.contextmanager
-def _storage_errors() -> Iterator[None]:
-    """A full disk or an unwritable data folder is one Japanese line and exit status 1."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from gquiz.storage import storage_problem
-
-    try:
-        yield
-    except (OSError, SQLAlchemyError) as exc:
-        problem = storage_problem(exc)
-        if problem is None:
-            raise
-        click.echo(f"問題バンクを開けません: {problem}。", err=True)
-        sys.exit(1)
 
 
 def _stderr_progress():
@@ -99,7 +76,14 @@ class _Main(click.Group):
             ctx.exit(1)
 
 
+_UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.ENOSPC}
+
+
 def _database_message(exc: Exception, ctx: click.Context) -> str | None:
+    if isinstance(exc, OSError) and exc.errno in _UNWRITABLE and exc.filename:
+        # The data folder (or a file in it) cannot be created or written: read-only, full
+        # or a file where a folder should be.
+        return f"{exc.filename} に書き込めません ({exc.strerror})。GQUIZ_DATA_DIR の場所と空きを確認してください。"
     # Only errors from the database layer; its modules are loaded by then if they raised them.
     dbfile = sys.modules.get("gquiz.bank.dbfile")
     if dbfile is not None and isinstance(exc, dbfile.DatabaseProblem):
@@ -360,14 +344,12 @@ def _echo_line(text: str) -> None:
 
 def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
-    from gquiz.plain import StorageFailed, run_plain_quiz
+    from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
     session = QuizSession(bank, learner_id, questions, mode=mode, seed=seed)
     try:
         run_plain_quiz(session, sys.stdin, _echo_line)
-    except StorageFailed:  # already told: which answers are safe, and what to do
-        sys.exit(1)
     except KeyboardInterrupt:
         click.echo(f"\n中断しました。{session.index} 問の回答を保存しました。", err=True)
         sys.exit(130)

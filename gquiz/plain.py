@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from gquiz.bank.repo import QuestionView
-from gquiz.storage import storage_problem
 from gquiz.study.answers import AnswerError, format_choice_answer, parse_choice_answer
 from gquiz.study.quiz import QuizSession
-
-
-class StorageFailed(Exception):
-    """An answer could not be written (full disk, read-only data folder); already told."""
 
 
 def format_question(n: int, total: int, q: QuestionView) -> str:
@@ -35,11 +28,7 @@ def run_plain_quiz(
     stdin: TextIO,
     out: Callable[[str], None],
 ) -> int:
-    """Ask every question; returns the number answered.
-
-    Raises StorageFailed (after saying so) when an answer cannot be written; the answers
-    given before it are committed already.
-    """
+    """Ask every question; returns the number answered."""
     total = len(session.questions)
     if not total:
         out("問題がありません。--topic / --section の指定を確かめてください。")
@@ -63,15 +52,7 @@ def run_plain_quiz(
                 out(str(exc))
                 continue
             break
-        try:
-            graded = session.answer(picks)
-        except (OSError, SQLAlchemyError) as exc:
-            problem = storage_problem(exc)
-            if problem is None:
-                raise
-            out(f"この回答は保存できませんでした: {problem}。")
-            out(f"それまでの {session.index} 問の回答は保存済みです。")
-            raise StorageFailed(problem) from exc
+        graded = session.answer(picks)
         right = format_choice_answer(q.correct_positions)
         out("正解" if graded.correct else f"不正解 (正解は {right})")
         out("解説: " + q.explanation)
