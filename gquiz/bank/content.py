@@ -44,7 +44,7 @@ MAX_FRONT_MATTER_CHARS = 20_000
 MAX_NESTING = 20
 MAX_YAML_DEPTH = 8
 # Front matter keys a topic file may have (anything else is most likely a typo).
-FRONT_MATTER_KEYS = {"section", "topic", "title", "keywords", "drills", "order"}
+FRONT_MATTER_KEYS = {"section", "topic", "title", "keywords", "drills", "order", "as_of", "sources"}
 
 
 @dataclass(frozen=True)
