@@ -80,7 +80,7 @@ def lab_screen(
 class _LabBase(Screen[None]):
     """Status line + progress bar while a worker runs; errors shown in place."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def status_widgets(self) -> ComposeResult:
         with Vertical(classes="lab-status"):
@@ -120,7 +120,7 @@ class LabsScreen(Screen[None]):
     """The labs menu (or, without torch, how to install it)."""
 
     CSS_PATH = "labs.tcss"
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def __init__(self, name: str | None = None, **options: Any) -> None:
         """``name`` (``gradcam`` / ``compression``) opens that lab at once, with ``options``
@@ -150,7 +150,7 @@ class LabsScreen(Screen[None]):
                 )
             else:
                 yield Static(INSTALL_HINT, markup=False, id="labs-install")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "ラボ"
@@ -202,7 +202,7 @@ class GradCamScreen(_LabBase):
             yield Static("", markup=False, id="gradcam-row1", classes="lab-picture")
             yield Static("", markup=False, id="gradcam-row2", classes="lab-picture")
             yield Static("", markup=False, id="gradcam-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Grad-CAM ラボ"
@@ -352,7 +352,7 @@ class CompressionScreen(_LabBase):
             yield Static("", markup=False, id="question")
             yield Static("", markup=False, id="question-verdict")
             yield Static("", markup=False, id="question-explanation")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "圧縮ラボ"
