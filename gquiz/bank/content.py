@@ -22,8 +22,19 @@ if TYPE_CHECKING:
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTIONS_HEADING = "問題"
 EXPLANATION_HEADING = "解説"
-META_KEYS = {"difficulty", "keywords"}
+META_KEYS = {"difficulty", "keywords", "type"}
 MAX_CHOICES = 9
+# A choice written with this mark at its end stays last whatever order the choices are shown in
+# (「いずれも当てはまらない」-style choices read wrongly anywhere else).
+PIN_MARK = "{last}"
+# Blanks of a passage, in the order an exam labels them, and the id suffix of each.
+BLANK_LABELS = ("ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ")
+BLANK_SUFFIX = dict(
+    zip(BLANK_LABELS, ("a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko"), strict=True)
+)
+BLANK_HEADING = re.compile(r"^（([ア-ン])）$")
+BLANK_IN_TEXT = re.compile(r"（([ア-コ])）")
+PASSAGE_PROMPT = "（{label}）に入る最も適切な語句を選べ。"
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,16 @@ class ContentError:
 class ChoiceDoc:
     text: str
     correct: bool
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class PassageRef:
+    """Where a blank question comes from: its passage (shown once, above every blank)."""
+
+    id: str
+    text: str
+    label: str
 
 
 @dataclass
@@ -53,6 +74,7 @@ class QuestionDoc:
     explanation: str
     difficulty: int = 2
     keywords: list[str] = field(default_factory=list)
+    passage: PassageRef | None = None
 
     @property
     def n_correct(self) -> int:
@@ -240,10 +262,172 @@ class _FileParser:
                 line = tokens[i].map[0] + 1 if tokens[i].map else 1
                 self.error(line, "# 問題 の後に別の # 見出しがあります (問題は ## で書きます)")
                 continue
+            if self._is_passage(tokens, i, end):
+                questions.extend(self._passage(tokens, i, end))
+                continue
             q = self._question(tokens, i, end)
             if q is not None:
                 questions.append(q)
         return questions
+
+    def _leading_meta(
+        self, tokens: list[Token], start: int, end: int
+    ) -> tuple[dict[str, str] | None, list[tuple[int, int]]]:
+        """The metadata paragraph right under a heading (if any) and the blocks after it."""
+        blocks = _top_level_blocks(tokens, start + 3, end)
+        if blocks and tokens[blocks[0][0]].type == "paragraph_open":
+            first = tokens[blocks[0][0]]
+            meta = self._meta(
+                tokens[blocks[0][0] + 1].content, first.map[0] + 1 if first.map else 1
+            )
+            if meta is not None:
+                return meta, blocks[1:]
+        return None, blocks
+
+    def _is_passage(self, tokens: list[Token], start: int, end: int) -> bool:
+        blocks = _top_level_blocks(tokens, start + 3, end)
+        if not blocks or tokens[blocks[0][0]].type != "paragraph_open":
+            return False
+        for raw in tokens[blocks[0][0] + 1].content.split("\n"):
+            key, sep, value = raw.partition(":")
+            if sep and key.strip() == "type" and value.strip() == "passage":
+                return True
+        return False
+
+    def _passage(self, tokens: list[Token], start: int, end: int) -> list[QuestionDoc]:
+        """A passage with blanks: one four-choice question per blank (format in content/README.md)."""
+        head = tokens[start]
+        line = head.map[0] + 1 if head.map else 1
+        pid = _heading_text(tokens, start)
+        if not SLUG.match(pid):
+            self.error(line, f"穴埋め問題の id は英小文字・数字・ハイフンで書いてください: {pid}")
+            return []
+        meta, blocks = self._leading_meta(tokens, start, end)
+        assert meta is not None  # _is_passage saw the metadata paragraph
+        difficulty, keywords = self._meta_values(meta, line)
+        heads = [
+            k
+            for k, (b, _) in enumerate(blocks)
+            if tokens[b].type == "heading_open" and tokens[b].tag in ("h3", "h4")
+        ]
+        blank_heads = [
+            k
+            for k in heads
+            if tokens[blocks[k][0]].tag == "h3"
+            and BLANK_HEADING.match(_heading_text(tokens, blocks[k][0]))
+        ]
+        for k in heads:
+            b = blocks[k][0]
+            if tokens[b].tag == "h3" and k not in blank_heads:
+                self.error(
+                    tokens[b].map[0] + 1 if tokens[b].map else line,
+                    f"{pid}: 穴埋め問題の ### 見出しは空欄のラベル (例: ### （ア）) です: "
+                    f"{_heading_text(tokens, b)}",
+                )
+        if not blank_heads:
+            self.error(line, f"{pid}: 空欄 (### （ア） と選択肢) がありません")
+            return []
+        first = blocks[blank_heads[0]][0]
+        body_start = tokens[blocks[0][0]].map[0] if blocks and tokens[blocks[0][0]].map else line
+        passage = (
+            _slice(self.lines, body_start, tokens[first].map[0]) if blocks[0][0] != first else ""
+        )
+        if not passage:
+            self.error(line, f"{pid}: 本文 (空欄を含む文章) がありません")
+            return []
+        labels = [
+            BLANK_HEADING.match(_heading_text(tokens, blocks[k][0])).group(1) for k in blank_heads
+        ]  # type: ignore[union-attr]
+        expected = list(BLANK_LABELS[: len(labels)])
+        if labels != expected:
+            self.error(
+                line,
+                f"{pid}: 空欄のラベルは {'・'.join(expected)} の順に並べてください "
+                f"(書かれた順: {'・'.join(labels)})",
+            )
+            return []
+        in_text = BLANK_IN_TEXT.findall(passage)
+        for label in labels:
+            if label not in in_text:
+                self.error(line, f"{pid}: 本文に （{label}） がありません")
+        for label in sorted(set(in_text) - set(labels), key=BLANK_LABELS.index):
+            self.error(line, f"{pid}: 本文の （{label}） に対応する ### （{label}） がありません")
+        passage_end = (
+            tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
+        )
+        out: list[QuestionDoc] = []
+        for n, k in enumerate(blank_heads):
+            last = blank_heads[n + 1] if n + 1 < len(blank_heads) else len(blocks)
+            stop_line = (
+                tokens[blocks[last][0]].map[0]  # type: ignore[index]
+                if last < len(blocks)
+                else passage_end
+            )
+            q = self._blank(
+                pid, passage, labels[n], tokens, blocks[k:last], stop_line, difficulty, keywords
+            )
+            if q is not None:
+                out.append(q)
+        return out
+
+    def _blank(
+        self,
+        pid: str,
+        passage: str,
+        label: str,
+        tokens: list[Token],
+        blocks: list[tuple[int, int]],
+        stop_line: int,
+        difficulty: int,
+        keywords: list[str],
+    ) -> QuestionDoc | None:
+        head = tokens[blocks[0][0]]
+        line = head.map[0] + 1 if head.map else 1
+        qid = f"{pid}-{BLANK_SUFFIX[label]}"
+        rest = blocks[1:]
+        if not rest or not (
+            tokens[rest[0][0]].type == "bullet_list_open" and self._is_task_list(tokens, rest[0][0])
+        ):
+            self.error(
+                line, f"{qid}: （{label}） の直後に選択肢 (- [x] / - [ ] のリスト) がありません"
+            )
+            return None
+        lb, le = rest[0]
+        choices = self._choices(tokens, lb, le)
+        after = rest[1:]
+        if not after or not (
+            tokens[after[0][0]].type == "heading_open"
+            and tokens[after[0][0]].tag == "h4"
+            and _heading_text(tokens, after[0][0]) == EXPLANATION_HEADING
+        ):
+            at = tokens[after[0][0]] if after else head
+            self.error(
+                at.map[0] + 1 if at.map else line,
+                f"{qid}: 選択肢の後に #### 解説 がありません",
+            )
+            return None
+        eb = tokens[after[0][0]]
+        explanation = _slice(self.lines, eb.map[1], stop_line)  # type: ignore[index]
+        if not explanation:
+            self.error(eb.map[0] + 1, f"{qid}: 解説が空です")
+        lb_line = tokens[lb].map[0] + 1 if tokens[lb].map else line
+        n_correct = sum(c.correct for c in choices)
+        if n_correct != 1:
+            self.error(
+                lb_line, f"{qid}: 空欄の正解 (- [x]) はちょうど1つにしてください ({n_correct} 個)"
+            )
+        stem = passage + "\n\n" + PASSAGE_PROMPT.format(label=label)
+        self._check_choices(qid, line, stem, choices, lb_line)
+        return QuestionDoc(
+            qid,
+            line,
+            stem,
+            choices,
+            explanation,
+            difficulty,
+            keywords,
+            PassageRef(pid, passage, label),
+        )
 
     def _question(self, tokens: list[Token], start: int, end: int) -> QuestionDoc | None:
         head = tokens[start]
@@ -255,15 +439,15 @@ class _FileParser:
         block_end_line = (
             tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
         )
-        blocks = _top_level_blocks(tokens, start + 3, end)
+        all_blocks = _top_level_blocks(tokens, start + 3, end)
+        meta, blocks = self._leading_meta(tokens, start, end)
         difficulty, keywords = 2, []
         stem_start = head.map[1] if head.map else line
-        if blocks and tokens[blocks[0][0]].type == "paragraph_open":
-            meta = self._meta(tokens[blocks[0][0] + 1].content, tokens[blocks[0][0]].map[0] + 1)
-            if meta is not None:
-                difficulty, keywords = meta
-                stem_start = tokens[blocks[0][0]].map[1]
-                blocks = blocks[1:]
+        if meta is not None:
+            if "type" in meta:
+                self.error(line, f"{qid}: type に書けるのは passage だけです: {meta['type']}")
+            difficulty, keywords = self._meta_values(meta, line)
+            stem_start = tokens[all_blocks[0][0]].map[1]  # type: ignore[index]
         list_idx = next(
             (
                 k
@@ -309,22 +493,27 @@ class _FileParser:
         self._check_choices(qid, line, stem, choices, tokens[lb].map[0] + 1)
         return QuestionDoc(qid, line, stem, choices, explanation, difficulty, keywords)
 
-    def _meta(self, content: str, line: int) -> tuple[int, list[str]] | None:
-        pairs = []
+    def _meta(self, content: str, line: int) -> dict[str, str] | None:
+        """`key: value` lines of a metadata paragraph, or None when the paragraph is prose."""
+        pairs: dict[str, str] = {}
         for raw in content.split("\n"):
             key, sep, value = raw.partition(":")
             if not sep or key.strip() not in META_KEYS:
                 return None
-            pairs.append((key.strip(), value.strip()))
-        difficulty, keywords = 2, []
-        for key, value in pairs:
-            if key == "difficulty":
-                if value not in ("1", "2", "3"):
-                    self.error(line, f"difficulty は 1, 2, 3 のいずれかです: {value}")
-                else:
-                    difficulty = int(value)
+            pairs[key.strip()] = value.strip()
+        pairs["_line"] = str(line)
+        return pairs
+
+    def _meta_values(self, meta: dict[str, str], line: int) -> tuple[int, list[str]]:
+        at = int(meta.get("_line", line))
+        difficulty = 2
+        value = meta.get("difficulty")
+        if value is not None:
+            if value not in ("1", "2", "3"):
+                self.error(at, f"difficulty は 1, 2, 3 のいずれかです: {value}")
             else:
-                keywords = [k.strip() for k in value.split(",") if k.strip()]
+                difficulty = int(value)
+        keywords = [k.strip() for k in meta.get("keywords", "").split(",") if k.strip()]
         return difficulty, keywords
 
     @staticmethod
@@ -349,10 +538,13 @@ class _FileParser:
                 self.error(item_line, "選択肢は - [x] (正解) か - [ ] (不正解) で始めてください")
                 continue
             text = content[3:].strip()
+            pinned = text.endswith(PIN_MARK)
+            if pinned:
+                text = text[: -len(PIN_MARK)].rstrip()
             if not text:
                 self.error(item_line, "選択肢の本文が空です")
                 continue
-            choices.append(ChoiceDoc(text=text, correct=mark == "[x]"))
+            choices.append(ChoiceDoc(text=text, correct=mark == "[x]", pinned=pinned))
         return choices
 
     def _check_choices(
