@@ -61,7 +61,52 @@ def _stderr_progress():
 pass_ctx = click.make_pass_decorator(_Ctx)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; a database that cannot be used ends in one sentence, not a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _database_message(exc, ctx)
+            if message is None:
+                raise
+            click.echo(message, err=True)
+            ctx.exit(1)
+
+
+def _database_message(exc: Exception, ctx: click.Context) -> str | None:
+    # Only errors from the database layer; its modules are loaded by then if they raised them.
+    dbfile = sys.modules.get("gquiz.bank.dbfile")
+    if dbfile is not None and isinstance(exc, dbfile.DatabaseProblem):
+        return str(exc)
+    db = sys.modules.get("gquiz.bank.db")
+    if db is None or not type(exc).__module__.startswith("sqlalchemy"):
+        return None
+    url = ctx.obj.settings().db_url if isinstance(ctx.obj, _Ctx) else ""
+    return db.explain(exc, url)
+
+
+def _run_tui(settings, start=None) -> None:  # type: ignore[no-untyped-def]
+    """Open the TUI, after a cheap look at the database file (stdlib only, no first-paint cost)."""
+    from gquiz.bank.dbfile import DatabaseProblem, probe, sqlite_file
+    from gquiz.tui.app import run_tui
+
+    path = sqlite_file(settings.db_url)
+    if path is not None:
+        try:
+            probe(path)
+        except DatabaseProblem as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+    run_tui(settings, start=start)
+
+
+@click.group(
+    cls=_Main,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     envvar="GQUIZ_DB",
@@ -74,9 +119,7 @@ def main(ctx: click.Context, db: str | None, learner: str | None) -> None:
     """G検定 study and quiz app. Run without a command to open the terminal UI."""
     ctx.obj = _Ctx(db, learner)
     if ctx.invoked_subcommand is None:
-        from gquiz.tui.app import run_tui
-
-        run_tui(ctx.obj.settings())
+        _run_tui(ctx.obj.settings())
 
 
 @main.command()
@@ -110,7 +153,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
 
     from gquiz.bank.build import Sources, check
     from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
-    from gquiz.bank.quality import format_report, measure
+    from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
     result = check(Sources(s.content, s.problems), [Path(p) for p in paths] or None)
@@ -126,7 +169,9 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
             for warning in report.warnings:
                 click.echo(f"{warning} (警告)")
     for failure in failures:
-        click.echo(f"答えの手がかり: {failure}")
+        click.echo(f"答えの手がかり: {failure}", err=as_json)
+    for stale in stale_notes(result.topics):
+        click.echo(f"{stale} (警告)", err=as_json)
     n_q = sum(len(t.questions) for t in result.topics)
     if result.errors or failures:
         click.echo(
@@ -158,7 +203,8 @@ def bank_build(obj: _Ctx, force: bool) -> None:
     b = obj.bank(build=False)
     try:
         if force or b.needs_build():
-            n = b.build(_stderr_progress())
+            # A forced rebuild rewrites every content row: keep a copy of the file first.
+            n = b.build(_stderr_progress(), backup=force)
             click.echo(f"問題バンクを構築しました: {n} 問")
         else:
             click.echo("問題バンクは最新です。")
@@ -213,16 +259,54 @@ def quiz(
 ) -> None:
     """Answer multiple-choice questions (TUI, or --plain)."""
     if not plain:
-        from gquiz.tui.app import run_tui
-
-        run_tui(
+        _run_tui(
             obj.settings(),
             start=("quiz", {"topic": topic, "section": section, "count": count, "seed": seed}),
         )
         return
     b, learner_id = obj.bank_and_learner()
     questions = b.pick_questions(topic=topic, section=section, count=count, seed=seed)
-    _plain_session(b, learner_id, questions, "quiz")
+    _plain_session(b, learner_id, questions, "quiz", seed)
+
+
+@main.command()
+@click.argument("term", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, help="Most hits shown.")
+@pass_ctx
+def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Search notes (by heading), questions and syllabus keywords: full-/half-width, kana and
+    abbreviations (grad-cam, GradCAM) are matched alike."""
+    query = " ".join(term)
+    b = obj.bank()
+    hits = b.search(query, limit)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "kind": h.kind,
+                        "ref": h.ref,
+                        "anchor": h.anchor,
+                        "title": h.title,
+                        "topic_title": h.topic_title,
+                        "section": h.section_id,
+                        "lines": list(h.lines),
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not hits:
+        click.echo(f"「{query}」は見つかりませんでした。")
+        return
+    for h in hits:
+        click.echo(h.label)
+        for line in h.lines:
+            click.echo(f"    {line}")
 
 
 @main.command()
@@ -250,12 +334,12 @@ def _echo_line(text: str) -> None:
     click.echo(text, nl=not text.endswith("> ") or not sys.stdin.isatty())
 
 
-def _plain_session(bank, learner_id: int, questions, mode: str) -> None:  # type: ignore[no-untyped-def]
+def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run a list of questions in line mode, recording attempts under `mode`."""
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
 
-    session = QuizSession(bank, learner_id, questions, mode=mode)
+    session = QuizSession(bank, learner_id, questions, mode=mode, seed=seed)
     try:
         run_plain_quiz(session, sys.stdin, _echo_line)
     except KeyboardInterrupt:
@@ -308,9 +392,7 @@ def drill(
     mode = mode or "weak"
     count = count or 20
     if not plain:
-        from gquiz.tui.app import run_tui
-
-        run_tui(obj.settings(), start=("drill", {"mode": mode, "count": count, "seed": seed}))
+        _run_tui(obj.settings(), start=("drill", {"mode": mode, "count": count, "seed": seed}))
         return
     from gquiz.study.drill import select_drill
 
@@ -319,7 +401,7 @@ def drill(
     if not questions:
         click.echo("該当する問題がありません。")
         return
-    _plain_session(b, learner_id, questions, "drill")
+    _plain_session(b, learner_id, questions, "drill", seed)
 
 
 def _family_drill(
@@ -339,9 +421,7 @@ def _family_drill(
         )
         sys.exit(2)
     if not plain:
-        from gquiz.tui.app import run_tui
-
-        run_tui(obj.settings(), start=("family", {"family": family}))
+        _run_tui(obj.settings(), start=("family", {"family": family}))
         return
 
     run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, _echo_line)
@@ -360,9 +440,7 @@ def _family_drill(
 def review(obj: _Ctx, plain: bool, count: int) -> None:
     """Work through the reviews due today (FSRS)."""
     if not plain:
-        from gquiz.tui.app import run_tui
-
-        run_tui(obj.settings(), start=("review", {"count": count}))
+        _run_tui(obj.settings(), start=("review", {"count": count}))
         return
     from gquiz.study.reviews import due_items
 
@@ -396,9 +474,7 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
         return
     if pace:
         n, minutes = 20, 14
-    from gquiz.tui.app import run_tui
-
-    run_tui(ctx.obj.settings(), start=("exam", {"n": n, "minutes": minutes, "seed": seed}))
+    _run_tui(ctx.obj.settings(), start=("exam", {"n": n, "minutes": minutes, "seed": seed}))
 
 
 @exam.command("export")
@@ -416,6 +492,159 @@ def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     data = exam_data(obj.bank(), n, seed)
     Path(out_path).write_text(render(data, fmt), encoding="utf-8")
     click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
+
+
+@main.group("kanpe")
+def kanpe() -> None:
+    """The personal カンペ: a printable sheet of key terms, formulas and one's mistakes."""
+
+
+def _write_out(out_path: str, text: str) -> None:
+    if out_path == "-":
+        click.echo(text)
+        return
+    from pathlib import Path
+
+    try:
+        Path(out_path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+@kanpe.command("export")
+@click.option(
+    "--weak", is_flag=True, help="Only the learner's weak topics (as `gquiz stats` ranks them)."
+)
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
+@pass_ctx
+def kanpe_export(obj: _Ctx, weak: bool, sections: tuple[str, ...], fmt: str, out_path: str) -> None:
+    """Write the カンペ for the weak topics, some sections, or everything (syllabus order)."""
+    from gquiz.study.kanpe import build_sheet, render
+
+    b, learner_id = obj.bank_and_learner()
+    sheets = build_sheet(b, learner_id, weak=weak, sections=list(sections) or None)
+    what = "苦手トピック" if weak else (" ".join(sections) if sections else "全範囲")
+    _write_out(out_path, render(sheets, fmt, f"G検定 カンペ ({what})"))
+    if out_path != "-":
+        click.echo(f"{out_path}: {len(sheets)} トピック", err=True)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export cards to other study tools."""
+
+
+@export_group.command("anki")
+@click.option("--weak", is_flag=True, help="Only the learner's weak topics.")
+@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
+@click.option("--out", "out_path", required=True, help="The .apkg file to write.")
+@pass_ctx
+def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str) -> None:
+    """Write an Anki deck (.apkg): choice questions and drill formulas, stable ids, tags by section."""
+    from gquiz.study.anki import write_deck
+
+    b, learner_id = obj.bank_and_learner()
+    try:
+        n = write_deck(b, learner_id, out_path, weak=weak, sections=list(sections) or None)
+    except OSError as exc:
+        click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{out_path}: {n} 枚のカード", err=True)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Check, back up and restore the database (SQLite)."""
+
+
+def _sqlite_only(obj: _Ctx):  # type: ignore[no-untyped-def]  # -> Path
+    from gquiz.bank.dbfile import sqlite_file
+
+    url = obj.settings().db_url
+    path = sqlite_file(url)
+    if path is None:
+        click.echo(
+            "このコマンドは SQLite のデータベース専用です (PostgreSQL は pg_dump などをお使いください)。",
+            err=True,
+        )
+        sys.exit(2)
+    return path
+
+
+@db_group.command("check")
+@pass_ctx
+def db_check(obj: _Ctx) -> None:
+    """Run PRAGMA integrity_check and show the schema revision."""
+    from gquiz.bank.dbfile import damaged_message, integrity
+
+    path = _sqlite_only(obj)
+    if not path.exists():
+        click.echo(f"データベース {path} はまだありません (最初の起動で作られます)。")
+        return
+    problems = integrity(path)
+    if problems:
+        click.echo(damaged_message(path), err=True)
+        sys.exit(1)
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        revision = None
+    finally:
+        conn.close()
+    schema = revision[0] if revision else "0.1.0 (移行前)"
+    click.echo(f"ok: {path} (integrity_check ok, スキーマ {schema})")
+
+
+@db_group.command("backup")
+@pass_ctx
+def db_backup(obj: _Ctx) -> None:
+    """Copy the database into the backup folder (SQLite online backup; the last few are kept)."""
+    from gquiz.bank.dbfile import backup, probe
+
+    path = _sqlite_only(obj)
+    if not path.exists():
+        click.echo(f"データベース {path} はまだありません。", err=True)
+        sys.exit(1)
+    probe(path)
+    dest = backup(path, obj.settings().backup_dir())
+    click.echo(f"バックアップしました: {dest}")
+
+
+@db_group.command("restore")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--list", "list_only", is_flag=True, help="List the backups and exit.")
+@pass_ctx
+def db_restore(obj: _Ctx, file: str | None, list_only: bool) -> None:
+    """Put a backup (FILE, or the newest one) in place of the database.
+
+    A sound current database is backed up first; a damaged one is kept beside it as
+    `<name>.damaged-<time>`. Quit other gquiz windows before restoring.
+    """
+    from pathlib import Path
+
+    from gquiz.bank.dbfile import backups, restore
+
+    path = _sqlite_only(obj)
+    folder = obj.settings().backup_dir()
+    found = backups(folder, path)
+    if list_only:
+        for b in found:
+            click.echo(str(b))
+        return
+    source = Path(file) if file else (found[-1] if found else None)
+    if source is None:
+        click.echo(f"{folder} にバックアップがありません。", err=True)
+        sys.exit(1)
+    aside = restore(path, source, folder)
+    click.echo(f"{source} から {path} を復元しました。")
+    if aside is not None:
+        click.echo(f"元のファイルは {aside} に残しています。", err=True)
 
 
 def _register_optional() -> None:

@@ -17,7 +17,7 @@ from gquiz.study.quiz import QuizSession
 def format_question(n: int, total: int, q: QuestionView) -> str:
     lines = [f"[{n}/{total}] {q.id}", q.stem, ""]
     if q.n_correct > 1:
-        lines.append(f"({q.n_correct}つ選んでください。例: 1,3)")
+        lines.append(f"({q.n_correct}つ選んでください。番号をカンマで区切って入力)")
     for i, choice in enumerate(q.choices, start=1):
         lines.append(f"  {i}. {choice.text}")
     return "\n".join(lines)

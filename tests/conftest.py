@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gquiz.config import Settings
+from tests.pg import pg_server, pg_url  # noqa: F401  (PostgreSQL fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent

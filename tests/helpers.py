@@ -61,3 +61,21 @@ def modules_after(code: str) -> set[str]:
     )
     assert out.returncode == 0, out.stderr
     return set(out.stdout.split())
+
+
+def shown_as(settings, qid: str, seed: int):  # type: ignore[no-untyped-def]
+    """The question `qid` as a session seeded with `seed` shows it (choices in shown order)."""
+    from gquiz.study.presentation import present_all
+
+    bank = settings.open_bank()
+    bank.ensure_built()
+    (written,) = bank.questions(ids=[qid])
+    bank.close()
+    return present_all([written], seed)[0]
+
+
+def typed(question, written_keys: tuple[int, ...]) -> str:  # type: ignore[no-untyped-def]
+    """What a learner types to pick the choices written at `written_keys` (1-based) as shown."""
+    from gquiz.study.presentation import positions_of
+
+    return ",".join(str(p + 1) for p in positions_of(question, [k - 1 for k in written_keys]))

@@ -101,7 +101,7 @@ def test_export_lists_every_question(bank: Bank) -> None:
     data = bank.export()
     assert {q["id"] for q in data["questions"]} == {"fx-ai-01", "fx-ai-02", "fx-conv-01"}
     q = next(q for q in data["questions"] if q["id"] == "fx-conv-01")
-    assert q["choices"][1] == {"text": "32", "correct": True}
+    assert q["choices"][1] == {"key": 1, "text": "32", "correct": True}
     assert q["explanation"].startswith("`(32 + 4")
     assert len(data["sections"]) == 55
 

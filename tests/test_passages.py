@@ -105,3 +105,72 @@ def test_pinned_choice_is_parsed(tmp_path: Path) -> None:
     assert result.errors == []
     choice = result.topics[0].questions[0].choices[-1]
     assert (choice.text, choice.pinned) == ("いずれでもない", True)
+
+
+def _passage_topic(settings) -> None:  # type: ignore[no-untyped-def]
+    header = HEADER.replace("t-conv", "fx-passage")
+    (settings.content / "s05" / "passage.md").write_text(
+        header + PASSAGE.replace("t-conv", "fx-passage"), encoding="utf-8"
+    )
+
+
+async def test_a_blank_is_answered_in_the_tui_with_its_passage(settings) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Markdown, Static
+
+    from gquiz.tui.app import make_app
+    from gquiz.tui.screens.quiz import QuizScreen
+    from tests.helpers import settle
+    from tests.test_tui import attempts, static_text
+
+    _passage_topic(settings)
+    app = make_app(settings, start=("quiz", {"topic": "fx-passage", "seed": 3}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        q = quiz.session.current
+        assert q.passage_id == "fx-passage-p01"
+        stem = quiz.query_one("#stem", Markdown).source
+        assert "カーネルをずらす幅を（イ）という。" in stem
+        assert f"（{q.blank_label}）に入る最も適切な語句を選べ。" in stem
+        right = next(i for i, c in enumerate(q.choices) if c.correct)
+        await pilot.press(str(right + 1), "enter")
+        await settle(app, pilot)
+        assert "正解" in static_text(quiz.query_one("#verdict", Static))
+    assert attempts(settings) == [(q.id, 1)]
+
+
+def test_blanks_in_plain_mode_exams_and_exports(settings) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from click.testing import CliRunner
+
+    from gquiz.cli import main
+    from gquiz.study.export import exam_data, to_html, to_markdown
+    from tests.conftest import REPO
+    from tests.helpers import cli_env, shown_as, typed
+
+    _passage_topic(settings)
+    shutil.copy(REPO / "content" / "exam-blueprint.md", settings.content / "exam-blueprint.md")
+    shown = shown_as(settings, "fx-passage-p01-a", 1)
+    result = CliRunner().invoke(
+        main,
+        ["quiz", "--plain", "--topic", "fx-passage", "--seed", "1", "--count", "1"],
+        input=typed(shown, (1,)) + "\n",
+        env=cli_env(settings),
+    )
+    assert result.exit_code == 0, result.output
+    assert "畳み込みでは入力の周囲を（ア）で埋める" in result.output
+    assert "に入る最も適切な語句を選べ。" in result.output
+    bank = settings.open_bank()
+    bank.ensure_built()
+    data = exam_data(bank, 5, 2)
+    bank.close()
+    ids = [q["id"] for q in data["questions"]]
+    a, i = ids.index("fx-passage-p01-a"), ids.index("fx-passage-p01-i")
+    assert abs(a - i) == 1  # a passage's blanks stay together
+    md = to_markdown(data)
+    assert md.count("畳み込みでは入力の周囲を") == 1  # the passage is printed once
+    assert "次の文章を読み、問" in md
+    html = to_html(data)
+    assert html.count("畳み込みでは入力の周囲を") == 1

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from gquiz.cli import main
 from gquiz.config import Settings
-from tests.helpers import cli_env
+from tests.helpers import cli_env, shown_as, typed
 
 
 def _attempts(settings: Settings) -> list[tuple[str, int, str]]:
@@ -35,11 +35,13 @@ def _order(settings: Settings, topic: str, seed: int) -> list[str]:
 
 def test_bad_inputs_reprompt_and_full_width_is_accepted(settings: Settings) -> None:
     runner = CliRunner()
-    # fx-conv-01 (one answer: 2) only.
+    # fx-conv-01 (one answer: written second) only; typed full-width.
+    right = typed(shown_as(settings, "fx-conv-01", 4), (2,))
+    full = chr(ord("０") + int(right))
     result = runner.invoke(
         main,
-        ["quiz", "--plain", "--topic", "fx-conv"],
-        input="\nx\n9\n,\n２\n",
+        ["quiz", "--plain", "--topic", "fx-conv", "--seed", "4"],
+        input=f"\nx\n9\n,\n{full}\n",
         env=cli_env(settings),
     )
     assert result.exit_code == 0, result.output
@@ -57,7 +59,12 @@ def test_bad_inputs_reprompt_and_full_width_is_accepted(settings: Settings) -> N
 def test_choose_two_with_japanese_comma(settings: Settings) -> None:
     runner = CliRunner()
     order = _order(settings, "fx-ai", seed=3)
-    answers = {"fx-ai-01": "2\n", "fx-ai-02": "1\n１，３\n"}
+    two = typed(shown_as(settings, "fx-ai-02", 3), (1, 3)).replace(",", "，")
+    two = "".join(chr(ord("０") + int(c)) if c.isdigit() else c for c in two)
+    answers = {
+        "fx-ai-01": typed(shown_as(settings, "fx-ai-01", 3), (2,)) + "\n",
+        "fx-ai-02": "1\n" + two + "\n",
+    }
     result = runner.invoke(
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "3"],
@@ -73,7 +80,9 @@ def test_choose_two_with_japanese_comma(settings: Settings) -> None:
 def test_end_of_input_ends_cleanly_with_answers_saved(settings: Settings) -> None:
     runner = CliRunner()
     first = _order(settings, "fx-ai", seed=5)[0]
-    wrong = "1\n" if first == "fx-ai-01" else "1,2\n"
+    # A wrong answer; stored as the written keys of what was picked.
+    wrong_keys = (1,) if first == "fx-ai-01" else (1, 2)
+    wrong = typed(shown_as(settings, first, 5), wrong_keys) + "\n"
     result = runner.invoke(
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "5"],
@@ -82,21 +91,27 @@ def test_end_of_input_ends_cleanly_with_answers_saved(settings: Settings) -> Non
     )
     assert result.exit_code == 0, result.output
     assert "入力が終わりました。1 問の回答を保存しました。" in result.output
-    assert _attempts(settings) == [(first, 0, wrong.strip())]
+    assert _attempts(settings) == [(first, 0, ",".join(map(str, wrong_keys)))]
 
 
 def test_wrong_answer_shows_the_right_one_and_the_explanation(settings: Settings) -> None:
+    shown = shown_as(settings, "fx-conv-01", 2)
+    right = typed(shown, (2,))
+    wrong = typed(shown, (1,))
     result = CliRunner().invoke(
-        main, ["quiz", "--plain", "--topic", "fx-conv"], input="1\n", env=cli_env(settings)
+        main,
+        ["quiz", "--plain", "--topic", "fx-conv", "--seed", "2"],
+        input=f"{wrong}\n",
+        env=cli_env(settings),
     )
-    assert "不正解 (正解は 2)" in result.output
+    assert f"不正解 (正解は {right})" in result.output
     assert "28 はパディングを忘れた値" in result.output
 
 
 def test_kill_9_keeps_answers_already_given(settings: Settings, tmp_path: Path) -> None:
     env = {**os.environ, **cli_env(settings)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gquiz", "quiz", "--plain", "--topic", "fx-conv"],
+        [sys.executable, "-m", "gquiz", "quiz", "--plain", "--topic", "fx-conv", "--seed", "6"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -106,7 +121,7 @@ def test_kill_9_keeps_answers_already_given(settings: Settings, tmp_path: Path) 
     )
     assert proc.stdin
     assert proc.stdout
-    proc.stdin.write("2\n")  # fx-conv-01: right
+    proc.stdin.write(typed(shown_as(settings, "fx-conv-01", 6), (2,)) + "\n")  # right
     proc.stdin.flush()
     # Wait until the verdict of the first answer is printed, then kill without warning.
     deadline = time.monotonic() + 60
@@ -124,7 +139,10 @@ def test_stats_json_counts_attempts(settings: Settings) -> None:
 
     runner = CliRunner()
     order = _order(settings, "fx-ai", seed=1)
-    answers = {"fx-ai-01": "2\n", "fx-ai-02": "1,2\n"}
+    answers = {
+        "fx-ai-01": typed(shown_as(settings, "fx-ai-01", 1), (2,)) + "\n",
+        "fx-ai-02": typed(shown_as(settings, "fx-ai-02", 1), (1, 2)) + "\n",
+    }
     runner.invoke(
         main,
         ["quiz", "--plain", "--topic", "fx-ai", "--seed", "1"],

@@ -18,7 +18,7 @@ from gquiz.study.export import exam_data, render
 from gquiz.study.mastery import mastery_of, wilson
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 from gquiz.study.stats import learner_stats
-from tests.helpers import TOPICS, cli_env
+from tests.helpers import TOPICS, cli_env, shown_as, typed
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 24, 12, 0, 0)
@@ -109,12 +109,17 @@ def test_scripted_plain_session_finds_the_weak_topic_and_drills_it(
 ) -> None:
     runner = CliRunner()
     weak = "st-fair"
-    for _section, slug in TOPICS:
-        answer = "2\n" if slug == weak else "1\n"  # choice 1 is always right in the fixture
+    bank = study_settings.open_bank()
+    bank.ensure_built()
+    for n, (_section, slug) in enumerate(TOPICS):
+        order = [q.id for q in bank.pick_questions(topic=slug, seed=n)]
+        # Written choice 1 is always right in the fixture; the weak topic is answered with 2.
+        key = (2,) if slug == weak else (1,)
+        answers = "".join(typed(shown_as(study_settings, qid, n), key) + "\n" for qid in order)
         result = runner.invoke(
             main,
-            ["quiz", "--plain", "--topic", slug],
-            input=answer * 8,
+            ["quiz", "--plain", "--topic", slug, "--seed", str(n)],
+            input=answers,
             env=cli_env(study_settings),
         )
         assert result.exit_code == 0, result.output
@@ -183,8 +188,11 @@ def test_assemble_is_deterministic_and_follows_the_blueprint(study_bank: Bank) -
 def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     lid = study_bank.learner_id("tester")
     exam = ExamSession.start(study_bank, lid, 10, 14, seed=3)
-    exam.answer(0, [0])
-    exam.answer(1, [1])
+    # Choices are shown in an order drawn from the exam seed: answer by what is shown.
+    right = sorted(exam.questions[0].correct_positions)
+    wrong = [next(i for i, c in enumerate(exam.questions[1].choices) if not c.correct)]
+    exam.answer(0, right)
+    exam.answer(1, wrong)
     exam.toggle_flag(2)
     exam.spend(0, 90_000)
     exam.current = 2
@@ -192,7 +200,11 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     again = ExamSession.unfinished(study_bank, lid)
     assert again is not None
     assert again.exam_id == exam.exam_id
-    assert again.answers == {0: [0], 1: [1]}
+    assert again.answers == {0: right, 1: wrong}
+    # Resumed, every question shows the order that was drawn at the start.
+    assert [[c.key for c in q.choices] for q in again.questions] == [
+        [c.key for c in q.choices] for q in exam.questions
+    ]
     assert again.flags == {2}
     assert again.current == 2
     assert again.remaining_s == pytest.approx(14 * 60 - 90)
@@ -201,10 +213,12 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     assert result.total == 10
     assert result.score == 1
     assert sum(t for _c, t in result.per_major.values()) == 10
-    assert len(result.wrong) == 9
+    assert len(result.wrong) == 9  # one wrong answer and eight never answered
+    assert result.unanswered == list(range(2, 10))
+    assert [i.label for i in result.items[:3]] == ["正解", "不正解", "未回答"]
     assert ExamSession.unfinished(study_bank, lid) is None
     stats = learner_stats(study_bank, lid, NOW)
-    assert stats["total"]["attempts"] == 10
+    assert stats["total"]["attempts"] == 2  # unanswered questions are not attempts
 
 
 def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Path) -> None:
@@ -243,9 +257,15 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
     assert data["n_questions"] == 40 == len(data["questions"])
     assert data == exam_data(study_bank, 40, 5)  # same seed, same exam
     views = {q.id: q for q in study_bank.questions()}
+    orders = set()
     for q in data["questions"]:
-        assert q["answer"] == [p + 1 for p in sorted(views[q["id"]].correct_positions)]
-        assert q["choices"] == [c.text for c in views[q["id"]].choices]
+        # Choices are printed in the order drawn for this exam; the key follows that order.
+        shown = [views[q["id"]].choices[k] for k in q["choice_keys"]]
+        assert sorted(q["choice_keys"]) == list(range(len(views[q["id"]].choices)))
+        assert q["choices"] == [c.text for c in shown]
+        assert q["answer"] == [i + 1 for i, c in enumerate(shown) if c.correct]
+        orders.add(tuple(q["choice_keys"]))
+    assert len(orders) > 5  # not the written order everywhere
     assert out["md"].index("# 解答と解説") > out["md"].index("## 問40\n")
     assert "<script>" not in out["html"]
     assert "&lt;script&gt;" in out["html"]

@@ -60,7 +60,9 @@ async def test_home_note_quiz_results(settings: Settings) -> None:
         await pilot.press("enter")  # nothing chosen: a warning, no attempt
         await pilot.pause()
         assert attempts(settings) == []
-        await pilot.press("1", "enter")
+        shown = quiz.session.current
+        wrong = next(i for i, c in enumerate(shown.choices) if not c.correct)
+        await pilot.press(str(wrong + 1), "enter")
         await settle(app, pilot)
         assert "不正解" in static_text(quiz.query_one("#verdict", Static))
         assert attempts(settings) == [("fx-conv-01", 0)]
@@ -88,7 +90,7 @@ async def test_choose_two_and_leaving_keeps_answers(settings: Settings) -> None:
         quiz = app.screen
         assert isinstance(quiz, QuizScreen)
         q = quiz.session.current
-        keys = ["1", "3"] if q.id == "fx-ai-02" else ["2"]
+        keys = [str(p + 1) for p in sorted(q.correct_positions)]
         await pilot.press(*keys, "enter")
         await settle(app, pilot)
         assert "正解！" in static_text(quiz.query_one("#verdict", Static))

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank.content import ContentError, ParseResult, content_files, parse_files
 from gquiz.bank.models import SCHEMA_VERSION, Choice, Meta, ProblemFamily, Question, Section, Topic
@@ -21,7 +21,7 @@ from gquiz.syllabus import Syllabus, load_syllabus
 
 Progress = Callable[[int, int, str], None]
 # Bump when the parser or the build changes what ends up in the bank.
-BUILD_VERSION = "1"
+BUILD_VERSION = "3"
 
 
 class BuildError(Exception):
@@ -134,10 +134,35 @@ def needs_build(sessions: sessionmaker[Session], sources: Sources) -> bool:
         return stored_hash(session) != content_hash(sources)
 
 
+def _lock(session: Session) -> None:
+    """Serialise bank builds: several processes starting at once on an empty database.
+
+    SQLite: the session's engine begins IMMEDIATE (db.write_engine), which already holds the
+    write lock. PostgreSQL: a transaction-scoped advisory lock, released at commit.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        from gquiz.bank.db import PG_LOCK_KEY
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+
+
 def build(
-    sessions: sessionmaker[Session], sources: Sources, progress: Progress | None = None
+    sessions: sessionmaker[Session],
+    sources: Sources,
+    progress: Progress | None = None,
+    *,
+    only_if_stale: bool = False,
 ) -> int:
-    """Validate and write the bank; returns the number of active questions. Raises BuildError."""
+    """Validate and write the bank; returns the number of active questions. Raises BuildError.
+
+    `sessions` must begin write transactions (Bank.writes). The build holds the write lock
+    from its first statement to its commit; with `only_if_stale`, a process that waited for
+    another one's build finds the content hash already stored and writes nothing.
+    Rows are loaded up front (choices eagerly) and changed in place, so an unchanged
+    question costs no statement at all.
+    """
     report = progress or (lambda done, total, what: None)
     report(0, 1, "検証中")
     digest = content_hash(sources)
@@ -147,7 +172,20 @@ def build(
     syllabus = sources.syllabus()
     specs, _ = load_family_specs(sources.problems)
     total = len(result.topics) + 2
+    count = sum(len(t.questions) for t in result.topics)
     with sessions() as session, session.begin():
+        _lock(session)
+        if only_if_stale and stored_hash(session) == digest:
+            report(total, total, "完了")
+            return count
+        # Everything into the identity map at once: merge() and lookups then need no SELECT.
+        session.scalars(select(Section)).all()
+        session.scalars(select(Topic)).all()
+        session.scalars(select(ProblemFamily)).all()
+        existing = {
+            q.id: q
+            for q in session.scalars(select(Question).options(selectinload(Question.choices)))
+        }
         for sec in syllabus.sections:
             session.merge(
                 Section(
@@ -160,13 +198,18 @@ def build(
                 )
             )
         report(1, total, "中項目")
-        session.execute(update(Topic).values(active=False))
-        session.execute(update(Question).values(active=False))
-        existing = {q.id: q for q in session.scalars(select(Question))}
         topics = sorted(
             result.topics,
             key=lambda t: (t.section_id, t.order if t.order is not None else 0, t.title),
         )
+        live_topics = {doc.slug for doc in topics}
+        live_questions = {qdoc.id for doc in topics for qdoc in doc.questions}
+        for topic in session.identity_map.values():
+            if isinstance(topic, Topic) and topic.slug not in live_topics:
+                topic.active = False
+        for qid, q in existing.items():
+            if qid not in live_questions:
+                q.active = False
         for n, doc in enumerate(topics):
             session.merge(
                 Topic(
@@ -179,12 +222,14 @@ def build(
                     sort_order=n,
                     source_path=doc.path,
                     active=True,
+                    as_of=doc.as_of,
+                    sources=doc.sources or None,
                 )
             )
             for pos, qdoc in enumerate(doc.questions):
                 q = existing.get(qdoc.id)
                 if q is None:
-                    q = Question(id=qdoc.id)
+                    q = Question(id=qdoc.id, choices=[])
                     session.add(q)
                 q.topic_slug = doc.slug
                 q.section_id = doc.section_id
@@ -197,12 +242,16 @@ def build(
                 q.source_path = doc.path
                 q.source_line = qdoc.line
                 q.active = True
-                q.choices = [
-                    Choice(position=i, text_md=c.text, correct=c.correct)
-                    for i, c in enumerate(qdoc.choices)
-                ]
+                ref = qdoc.passage
+                q.passage_id = ref.id if ref else None
+                q.passage_md = ref.text if ref else None
+                q.blank_label = ref.label if ref else None
+                _set_choices(q, qdoc.choices)
             report(n + 2, total, doc.title)
-        session.execute(update(ProblemFamily).values(active=False))
+        live_families = {spec["id"] for spec in specs}
+        for fam in list(session.identity_map.values()):
+            if isinstance(fam, ProblemFamily) and fam.id not in live_families:
+                fam.active = False
         for spec in specs:
             session.merge(
                 ProblemFamily(
@@ -213,7 +262,34 @@ def build(
                     active=True,
                 )
             )
+        from gquiz.bank import search
+
+        session.flush()
+        search.rebuild(
+            session.connection(),
+            search.documents(result.topics, syllabus),
+            search.synonyms_from(t.note for t in result.topics),
+        )
         session.merge(Meta(key="content_hash", value=digest))
         report(total, total, "完了")
-        count = sum(len(t.questions) for t in result.topics)
     return count
+
+
+def _set_choices(q: Question, choices: list) -> None:  # type: ignore[type-arg]
+    """Update the question's choices in place by position (no statement when unchanged)."""
+    rows = list(q.choices)
+    for i, c in enumerate(choices):
+        if i < len(rows):
+            row = rows[i]
+            if row.position != i:
+                row.position = i
+            if row.text_md != c.text:
+                row.text_md = c.text
+            if row.correct != c.correct:
+                row.correct = c.correct
+            if row.pinned != c.pinned:
+                row.pinned = c.pinned
+        else:
+            q.choices.append(Choice(position=i, text_md=c.text, correct=c.correct, pinned=c.pinned))
+    for row in rows[len(choices) :]:
+        q.choices.remove(row)

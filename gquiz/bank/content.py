@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AS_OF = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 QUESTIONS_HEADING = "問題"
 EXPLANATION_HEADING = "解説"
 META_KEYS = {"difficulty", "keywords", "type"}
@@ -92,6 +93,10 @@ class TopicDoc:
     drills: list[str]
     order: int | None
     questions: list[QuestionDoc]
+    # For notes on law, guidelines, standards or market figures: the month the note was last
+    # checked against its sources (YYYY-MM) and those sources (document names, articles, versions).
+    as_of: str | None = None
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -171,6 +176,8 @@ class _FileParser:
             drills=meta["drills"],
             order=meta["order"],
             questions=questions,
+            as_of=meta["as_of"],
+            sources=meta["sources"],
         )
 
     def _front_matter(self, token: Token) -> dict | None:
@@ -209,6 +216,20 @@ class _FileParser:
                 if drill not in self.families:
                     self.error(line, f"不明な計算ドリル: {drill} (problems/ にありません)")
         order = data.get("order")
+        as_of = data.get("as_of")
+        if as_of is not None:
+            as_of = str(as_of).strip()
+            if not AS_OF.match(as_of):
+                self.error(line, f"as_of は YYYY-MM の形で書いてください: {as_of}")
+                ok = False
+        sources = self._str_list(data.get("sources"), "sources", line)
+        if as_of is not None and not sources:
+            self.error(
+                line, "as_of を書いたノートには sources (根拠の文書名・条文・版) も書いてください"
+            )
+            ok = False
+        if sources is None:
+            return None
         if order is not None and not isinstance(order, int):
             self.error(line, "order は整数で書いてください")
             ok = False
@@ -221,6 +242,8 @@ class _FileParser:
             "keywords": keywords,
             "drills": drills,
             "order": order,
+            "as_of": as_of,
+            "sources": sources,
             "line": line,
         }
 

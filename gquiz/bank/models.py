@@ -5,7 +5,8 @@ families) are rebuilt from content/ and problems/; they are keyed by the stable 
 the Markdown, so a rebuild updates rows in place and a question removed from content is only
 marked inactive. History tables (learners, attempts, review cards, exams) are never touched by a
 rebuild and refer to content by those stable string ids, never by row ids. Schema changes are
-additive: new tables or nullable columns, so an old database keeps working.
+additive (new tables or nullable columns) and made only by an Alembic revision in
+gquiz/bank/migrations/versions (see gquiz/bank/db.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 SCHEMA_VERSION = 1
@@ -60,6 +72,9 @@ class Topic(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     source_path: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Notes on law, guidelines or markets: the month last checked (YYYY-MM) and the sources.
+    as_of: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Question(Base):
@@ -79,6 +94,12 @@ class Question(Base):
     source_line: Mapped[int] = mapped_column(Integer, default=0)
     # False once the question disappeared from content: its history stays valid.
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # A blank of a passage-with-blanks (穴埋め): the passage id, its text and the blank's label.
+    # The stem already holds the passage and the blank's prompt, so every reader shows it whole;
+    # these let exports and exams print a passage once and keep its blanks together.
+    passage_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    passage_md: Mapped[str | None] = mapped_column(Text, nullable=True)
+    blank_label: Mapped[str | None] = mapped_column(String(8), nullable=True)
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
     )
@@ -90,9 +111,13 @@ class Choice(Base):
     question_id: Mapped[str] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
+    # The written position (0-based) is the choice's stable key: answers are stored by it and
+    # choices are shown in an order drawn per presentation.
     position: Mapped[int] = mapped_column(Integer)
     text_md: Mapped[str] = mapped_column(Text)
     correct: Mapped[bool] = mapped_column(Boolean)
+    # Stays last in every presentation (「いずれも当てはまらない」-style choices).
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     question: Mapped[Question] = relationship(back_populates="choices")
 
 
@@ -130,7 +155,11 @@ class Attempt(Base):
     topic_slug: Mapped[str | None] = mapped_column(String(100), nullable=True)
     correct: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    # Choice answers: the chosen keys (1-based written positions), whatever order was shown.
     answer: Mapped[str] = mapped_column(Text, default="")
+    # The keys (0-based written positions) in the order the learner saw them; None for attempts
+    # from before choices were shuffled (shown in written order) and for free-form answers.
+    choice_order: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     mode: Mapped[str] = mapped_column(String(16), default="quiz")
     exam_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
@@ -157,6 +186,22 @@ class AttemptDay(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD (UTC)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LastResult(Base):
+    """The latest attempt at each item per learner, kept in step with `attempts`.
+
+    The wrong and new drills need "was the last answer right?" for every item; reading it
+    here costs one row per item instead of grouping the whole history on every start.
+    """
+
+    __tablename__ = "last_results"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ReviewCard(Base):

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from gquiz.bank.content import ContentError, QuestionDoc, TopicDoc, mentions
 
@@ -185,6 +186,32 @@ def measure(topics: Iterable[TopicDoc], thresholds: Thresholds = THRESHOLDS) -> 
                         )
                     )
     return QualityReport(overall, by_major, check(overall, thresholds), warnings)
+
+
+STALE_MONTHS = 12
+
+
+def stale_notes(topics: Iterable[TopicDoc], today: date | None = None) -> list[ContentError]:
+    """Notes whose `as_of` is 12 months old or more: law and guidelines move, so such a note
+    must be checked against its sources again."""
+    today = today or date.today()
+    now = today.year * 12 + today.month - 1
+    out = []
+    for topic in topics:
+        if not topic.as_of:
+            continue
+        year, month = (int(x) for x in topic.as_of.split("-"))
+        age = now - (year * 12 + month - 1)
+        if age >= STALE_MONTHS:
+            out.append(
+                ContentError(
+                    topic.path,
+                    2,
+                    f"ノート {topic.slug} は {year}年{month:02d}月時点の内容です ({age}か月前)。"
+                    "sources を確かめて as_of を更新してください",
+                )
+            )
+    return out
 
 
 def check(stats: CueStats, t: Thresholds = THRESHOLDS) -> list[str]:

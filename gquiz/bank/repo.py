@@ -10,19 +10,22 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank import build as builder
-from gquiz.bank.db import make_engine, make_sessionmaker
+from gquiz.bank.db import make_sessionmaker, open_engine, retry_locked, write_engine
 from gquiz.bank.models import (
     Attempt,
     AttemptDay,
+    Exam,
+    LastResult,
     Learner,
+    Meta,
     ProblemFamily,
     Question,
     ReviewCard,
@@ -30,12 +33,18 @@ from gquiz.bank.models import (
     Topic,
     utcnow,
 )
+from gquiz.config import local_day, local_zone, zone_name
 
 
 @dataclass(frozen=True)
 class ChoiceView:
+    """A choice as shown. `key` is its written position (0-based), the stable identity that
+    answers are stored by whatever order the choices are shown in; -1 when not yet keyed."""
+
     text: str
     correct: bool
+    key: int = -1
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,10 @@ class QuestionView:
     keywords: tuple[str, ...]
     kind: str = "question"
     family: str | None = None
+    # A blank of a passage-with-blanks: the passage's id, text and this blank's label (ア, イ ...).
+    passage_id: str | None = None
+    passage: str | None = None
+    blank_label: str | None = None
 
     @property
     def item_id(self) -> str:
@@ -82,6 +95,16 @@ class TopicView:
     n_questions: int
     attempts: int = 0
     correct: int = 0
+    as_of: str | None = None  # YYYY-MM: when a note on law or guidelines was last checked
+    sources: tuple[str, ...] = ()
+
+    @property
+    def as_of_label(self) -> str | None:
+        """「2026年12月時点」: shown with notes whose facts change (law, guidelines, markets)."""
+        if not self.as_of:
+            return None
+        year, month = self.as_of.split("-")
+        return f"{year}年{month}月時点"
 
     @property
     def accuracy(self) -> float | None:
@@ -153,6 +176,8 @@ class AttemptRecord:
     exam_id: int | None = None
     at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Choice keys in the order shown (None: written order, or not a choice question).
+    choice_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,52 +189,171 @@ class CardState:
     flagged: bool = False
 
 
+ROLLUP_ZONE_KEY = "rollup_zone"
+
+
+def _insert(session: Session, table: Any):  # -> an INSERT with on_conflict_* (SQLite, PostgreSQL)
+    """The dialect's INSERT, which has ON CONFLICT upserts (SQLite and PostgreSQL alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def rebuild_rollups(session: Session, zone: tzinfo) -> int:
+    """Recount attempt_days from attempts in local days of `zone`; returns the rows written.
+
+    Used by a migration (existing databases were counted in UTC days) and whenever the
+    learner's zone changes. Streams the history once; grouping is done here because the
+    local day of a time depends on the zone's rules (DST), which SQL cannot know.
+    """
+    session.execute(delete(AttemptDay))
+    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    day_of: dict[str, str] = {}
+    rows = session.execute(
+        select(
+            Attempt.learner_id,
+            Attempt.item_kind,
+            Attempt.section_id,
+            Attempt.topic_slug,
+            Attempt.created_at,
+            Attempt.correct,
+        ).execution_options(yield_per=20_000)
+    )
+    for lid, kind, sec, topic, at, ok in rows:
+        # With a whole-hour offset every UTC hour lies in one local day, so the zone lookup
+        # runs once per hour of history; zones such as +05:30 need the minute.
+        hour = at.strftime("%Y-%m-%d %H:%M" if _odd_offset(zone) else "%Y-%m-%d %H")
+        day = day_of.get(hour)
+        if day is None:
+            day = day_of[hour] = local_day(at, zone).isoformat()
+        c = counts[(lid, kind, sec, topic or "", day)]
+        c[0] += 1
+        c[1] += int(bool(ok))
+    if counts:
+        session.execute(
+            insert(AttemptDay),
+            [
+                {
+                    "learner_id": lid,
+                    "item_kind": kind,
+                    "section_id": sec,
+                    "topic_slug": topic,
+                    "day": day,
+                    "attempts": n,
+                    "correct": c,
+                }
+                for (lid, kind, sec, topic, day), (n, c) in counts.items()
+            ],
+        )
+    session.merge(Meta(key=ROLLUP_ZONE_KEY, value=zone_name(zone)))
+    return len(counts)
+
+
+def rebuild_last_results(session: Session) -> None:
+    """Refill last_results from attempts (after a bulk import that bypassed record_attempt)."""
+    session.execute(delete(LastResult))
+    session.execute(
+        text(
+            "INSERT INTO last_results (learner_id, item_kind, item_id, attempt_id, correct, at) "
+            "SELECT a.learner_id, a.item_kind, a.item_id, a.id, a.correct, a.created_at "
+            "FROM attempts a JOIN (SELECT max(id) AS last FROM attempts "
+            "GROUP BY learner_id, item_kind, item_id) m ON a.id = m.last"
+        )
+    )
+
+
+def _odd_offset(zone: tzinfo) -> bool:
+    from datetime import timedelta
+
+    probe = datetime(2000, 1, 1)
+    offsets = {zone.utcoffset(probe.replace(month=m)) or timedelta(0) for m in (1, 7)}
+    return any(o.total_seconds() % 3600 for o in offsets)
+
+
 class Bank:
     """The question bank and the learner's history behind one SQLAlchemy URL."""
 
-    def __init__(self, url: str, sources: builder.Sources):
+    def __init__(
+        self,
+        url: str,
+        sources: builder.Sources,
+        *,
+        backup_dir: Path | None = None,
+        zone: tzinfo | None = None,
+    ):
         self.url = url
         self.sources = sources
-        self.engine: Engine = make_engine(url)
+        self.backup_dir = backup_dir
+        self.zone: tzinfo = zone or local_zone()
+        # Raises db.DatabaseProblem (one Japanese sentence) for a damaged or foreign file.
+        self.engine: Engine = open_engine(url, backup_dir)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        # Units of work that write: on SQLite they take the write lock at BEGIN.
+        self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
+        self._all_questions: tuple[str | None, tuple[QuestionView, ...]] | None = None
         self._ensure_rollups()
 
     def _ensure_rollups(self) -> None:
-        # A database from before the rollup table existed has attempts but no attempt_days.
+        # The rollup's days are local days of one zone; when the learner's zone is not the
+        # one they were counted in (a move, or GQUIZ_TZ set), count them again.
         with self.sessions() as session:
-            has_attempts = session.scalar(select(Attempt.id).limit(1)) is not None
-            has_days = session.scalar(select(AttemptDay.day).limit(1)) is not None
-        if has_attempts and not has_days:
+            row = session.get(Meta, ROLLUP_ZONE_KEY)
+        if (row.value if row else None) != zone_name(self.zone):
             self.rebuild_rollups()
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
         return builder.needs_build(self.sessions, self.sources)
 
-    def build(self, progress: builder.Progress | None = None) -> int:
-        return builder.build(self.sessions, self.sources, progress)
+    def build(self, progress: builder.Progress | None = None, *, backup: bool = False) -> int:
+        """Rebuild the bank from content (a forced rebuild; `backup` copies the file first)."""
+        if backup:
+            self.backup("before-build")
+        self._all_questions = None
+        return builder.build(self.writes, self.sources, progress)
 
     def ensure_built(self, progress: builder.Progress | None = None) -> bool:
-        """Build if the content changed since the last build; True when it built."""
+        """Build if the content changed since the last build; True when it built.
+
+        Safe when several processes start at once: the build runs under the write lock and
+        one that waited finds the new content hash stored (and then writes nothing).
+        """
         if not self.needs_build():
             return False
-        self.build(progress)
+        self._all_questions = None
+        builder.build(self.writes, self.sources, progress, only_if_stale=True)
         return True
+
+    def backup(self, reason: str = "manual") -> Path | None:
+        """A copy of the SQLite file in the backup folder (None for PostgreSQL)."""
+        from gquiz.bank.db import backup, sqlite_path
+
+        path = sqlite_path(self.url)
+        if path is None or self.backup_dir is None or not path.exists():
+            return None
+        return backup(path, self.backup_dir, reason)
 
     # -- learners ---------------------------------------------------------------------------
     def learner_id(self, name: str) -> int:
+        """The learner's row id, created on first use (safe when two processes race for it)."""
         with self.sessions() as session:
             found = session.scalar(select(Learner.id).where(Learner.name == name))
-            if found is not None:
-                return found
-            learner = Learner(name=name)
-            session.add(learner)
-            try:
+        if found is not None:
+            return found
+
+        def create() -> int:
+            with self.writes() as session:
+                session.execute(
+                    _insert(session, Learner)
+                    .values(name=name, created_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["name"])
+                )
                 session.commit()
-            except IntegrityError:  # another process created it first
-                session.rollback()
                 return session.scalar(select(Learner.id).where(Learner.name == name))  # type: ignore[return-value]
-            return learner.id
+
+        return retry_locked(create)
 
     # -- reading content --------------------------------------------------------------------
     def overview(self, learner_id: int | None = None) -> list[MajorView]:
@@ -277,7 +421,15 @@ class Bank:
                 or 0
             )
             return TopicView(
-                t.slug, t.section_id, t.title, t.note_md, tuple(t.keywords), tuple(t.drills), n
+                t.slug,
+                t.section_id,
+                t.title,
+                t.note_md,
+                tuple(t.keywords),
+                tuple(t.drills),
+                n,
+                as_of=t.as_of,
+                sources=tuple(t.sources or ()),
             )
 
     def questions(
@@ -288,7 +440,18 @@ class Bank:
         ids: Sequence[str] | None = None,
         include_inactive: bool = False,
     ) -> list[QuestionView]:
-        """Questions filtered by topic slug, by section id (`S5.2`, or a 大項目 `S5`), or by ids."""
+        """Questions filtered by topic slug, by section id (`S5.2`, or a 大項目 `S5`), or by ids.
+
+        All active questions (what drills and exams start from) are kept in memory for as long
+        as the stored content hash stays the same: one small SELECT instead of loading the
+        whole bank again on every drill start.
+        """
+        everything = topic is None and section is None and ids is None and not include_inactive
+        if everything:
+            with self.sessions() as session:
+                digest = builder.stored_hash(session)
+            if self._all_questions is not None and self._all_questions[0] == digest:
+                return list(self._all_questions[1])
         stmt = (
             select(Question).options(selectinload(Question.choices)).order_by(Question.sort_order)
         )
@@ -309,6 +472,8 @@ class Bank:
         if ids is not None:
             order = {qid: i for i, qid in enumerate(ids)}
             views.sort(key=lambda v: order.get(v.id, len(order)))
+        if everything:
+            self._all_questions = (digest, tuple(views))
         return views
 
     def pick_questions(
@@ -343,108 +508,204 @@ class Bank:
     def record_attempt(
         self, learner_id: int, rec: AttemptRecord, card: CardState | None = None
     ) -> int:
-        """Commit one answer (and its review card's new state) at once; returns the attempt id."""
-        with self.sessions() as session:
-            if card is not None:
-                row = session.get(ReviewCard, (learner_id, rec.item_kind, rec.item_id))
-                if row is None:
-                    row = ReviewCard(
-                        learner_id=learner_id, item_kind=rec.item_kind, item_id=rec.item_id
-                    )
-                    session.add(row)
-                row.card = card.card
-                row.due = card.due
-            attempt = Attempt(
-                learner_id=learner_id,
-                item_kind=rec.item_kind,
-                item_id=rec.item_id,
-                section_id=rec.section_id,
-                topic_slug=rec.topic_slug,
-                correct=rec.correct,
-                score=rec.score if rec.score is not None else float(rec.correct),
-                answer=rec.answer,
-                elapsed_ms=rec.elapsed_ms,
-                mode=rec.mode,
-                exam_id=rec.exam_id,
-                created_at=rec.at or utcnow(),
-            )
-            session.add(attempt)
-            self._add_to_rollup(session, attempt)
+        """Commit one answer (and its review card's new state) at once; returns the attempt id.
+
+        One short write transaction: the attempt, its rollup count and the card upsert commit
+        together, and the whole unit is retried if the database stays locked.
+        """
+        return retry_locked(lambda: self._record_attempt(learner_id, rec, card))
+
+    def _record_attempt(self, learner_id: int, rec: AttemptRecord, card: CardState | None) -> int:
+        with self.writes() as session:
+            (attempt_id,) = self._write_attempts(session, learner_id, [(rec, card)])
             session.commit()
-            return attempt.id
+            return attempt_id
 
-    @staticmethod
-    def _add_to_rollup(session: Session, a: Attempt) -> None:
-        # UPDATE ... SET n = n + 1 is atomic, so two processes sharing a database cannot lose
-        # an increment; the INSERT only happens for the first attempt of that day.
-        key = (
-            AttemptDay.learner_id == a.learner_id,
-            AttemptDay.item_kind == a.item_kind,
-            AttemptDay.section_id == a.section_id,
-            AttemptDay.topic_slug == (a.topic_slug or ""),
-            AttemptDay.day == a.created_at.date().isoformat(),
-        )
-        bump = (
-            update(AttemptDay)
-            .where(*key)
-            .values(attempts=AttemptDay.attempts + 1, correct=AttemptDay.correct + int(a.correct))
-        )
-        if session.execute(bump).rowcount == 0:
-            try:
-                with session.begin_nested():
-                    session.execute(
-                        insert(AttemptDay).values(
-                            learner_id=a.learner_id,
-                            item_kind=a.item_kind,
-                            section_id=a.section_id,
-                            topic_slug=a.topic_slug or "",
-                            day=a.created_at.date().isoformat(),
-                            attempts=1,
-                            correct=int(a.correct),
-                        )
-                    )
-            except IntegrityError:  # another writer inserted it first
-                session.execute(bump)
+    def _write_attempts(
+        self,
+        session: Session,
+        learner_id: int,
+        records: Sequence[tuple[AttemptRecord, CardState | None]],
+    ) -> list[int]:
+        """Insert attempts with their bookkeeping, in the caller's transaction; returns ids.
 
-    def rebuild_rollups(self) -> None:
-        """Recompute attempt_days from attempts (after a bulk import, or for an old database)."""
-        day = func.substr(func.cast(Attempt.created_at, String), 1, 10)
+        Four statements whatever the number of attempts (an exam's 145 cost what one does):
+        the attempts, the card upserts, the rollup increments and the latest results. The
+        upserts' updates are `n = n + excluded.n`, atomic when two processes share a database.
+        """
+        if not records:
+            return []
+        now = utcnow()
+        rows = [
+            {
+                "learner_id": learner_id,
+                "item_kind": rec.item_kind,
+                "item_id": rec.item_id,
+                "section_id": rec.section_id,
+                "topic_slug": rec.topic_slug,
+                "correct": rec.correct,
+                "score": rec.score if rec.score is not None else float(rec.correct),
+                "answer": rec.answer,
+                "elapsed_ms": rec.elapsed_ms,
+                "mode": rec.mode,
+                "exam_id": rec.exam_id,
+                "created_at": rec.at or now,
+                "choice_order": list(rec.choice_order) if rec.choice_order is not None else None,
+            }
+            for rec, _card in records
+        ]
+        ids = list(
+            session.scalars(
+                insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True), rows
+            )
+        )
+        cards = {
+            (rec.item_kind, rec.item_id): card for rec, card in records if card is not None
+        }  # the last state of an item reviewed twice wins, as in sequence
+        if cards:
+            ins = _insert(session, ReviewCard)
+            session.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["learner_id", "item_kind", "item_id"],
+                    set_={"card": ins.excluded.card, "due": ins.excluded.due},
+                ),
+                [
+                    {
+                        "learner_id": learner_id,
+                        "item_kind": kind,
+                        "item_id": item,
+                        "card": card.card,
+                        "due": card.due,
+                        "flagged": False,
+                    }
+                    for (kind, item), card in cards.items()
+                ],
+            )
+        days: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row, attempt_id in zip(rows, ids, strict=True):
+            key = (
+                row["item_kind"],
+                row["section_id"],
+                row["topic_slug"] or "",
+                local_day(row["created_at"], self.zone).isoformat(),
+            )
+            days[key][0] += 1
+            days[key][1] += int(row["correct"])
+            latest[(row["item_kind"], row["item_id"])] = {
+                "attempt_id": attempt_id,
+                "correct": row["correct"],
+                "at": row["created_at"],
+            }
+        ins = _insert(session, AttemptDay)
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["learner_id", "item_kind", "section_id", "topic_slug", "day"],
+                set_={
+                    "attempts": AttemptDay.attempts + ins.excluded.attempts,
+                    "correct": AttemptDay.correct + ins.excluded.correct,
+                },
+            ),
+            [
+                {
+                    "learner_id": learner_id,
+                    "item_kind": kind,
+                    "section_id": sec,
+                    "topic_slug": topic,
+                    "day": day,
+                    "attempts": n,
+                    "correct": c,
+                }
+                for (kind, sec, topic, day), (n, c) in days.items()
+            ],
+        )
+        ins = _insert(session, LastResult)
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["learner_id", "item_kind", "item_id"],
+                set_={
+                    "attempt_id": ins.excluded.attempt_id,
+                    "correct": ins.excluded.correct,
+                    "at": ins.excluded.at,
+                },
+            ),
+            [
+                {"learner_id": learner_id, "item_kind": kind, "item_id": item, **last}
+                for (kind, item), last in latest.items()
+            ],
+        )
+        return ids
+
+    def submitted_exams(self, learner_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """(submission date, state) of the learner's graded exams, oldest first."""
         with self.sessions() as session:
-            session.execute(delete(AttemptDay))
             rows = session.execute(
-                select(
-                    Attempt.learner_id,
-                    Attempt.item_kind,
-                    Attempt.section_id,
-                    func.coalesce(Attempt.topic_slug, ""),
-                    day,
-                    func.count(),
-                    func.sum(case((Attempt.correct, 1), else_=0)),
-                ).group_by(
-                    Attempt.learner_id,
-                    Attempt.item_kind,
-                    Attempt.section_id,
-                    Attempt.topic_slug,
-                    day,
+                select(Exam.submitted_at, Exam.state)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+                .order_by(Exam.submitted_at)
+            ).all()
+        return [(at.date().isoformat(), dict(state or {})) for at, state in rows]
+
+    def submit_exam(
+        self,
+        learner_id: int,
+        exam_id: int,
+        records: Sequence[tuple[AttemptRecord, CardState | None]],
+        state: dict[str, Any],
+        remaining_s: float,
+        at: datetime,
+    ) -> bool:
+        """Grade an exam in one transaction: its attempts, cards, rollups and the exam row.
+
+        False (and nothing written) when the exam was already submitted, say from another
+        window: an exam is graded once.
+        """
+
+        def run() -> bool:
+            with self.writes() as session:
+                exam = session.get(Exam, exam_id)
+                if exam is None or exam.submitted_at is not None:
+                    return False
+                self._write_attempts(session, learner_id, records)
+                exam.submitted_at = at
+                exam.state = state
+                exam.remaining_s = remaining_s
+                session.commit()
+                return True
+
+        return retry_locked(run)
+
+    def cards_for(
+        self, learner_id: int, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], CardState]:
+        """The stored cards of some (item_kind, item_id) keys, in one query."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        ids = sorted({i for _k, i in wanted})
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(ReviewCard).where(
+                    ReviewCard.learner_id == learner_id, ReviewCard.item_id.in_(ids)
                 )
             ).all()
-            if rows:
-                session.execute(
-                    insert(AttemptDay),
-                    [
-                        {
-                            "learner_id": lid,
-                            "item_kind": kind,
-                            "section_id": sec,
-                            "topic_slug": topic,
-                            "day": str(d)[:10],
-                            "attempts": n,
-                            "correct": int(c or 0),
-                        }
-                        for lid, kind, sec, topic, d, n, c in rows
-                    ],
-                )
-            session.commit()
+            return {
+                (r.item_kind, r.item_id): CardState(r.card, r.due, r.flagged)
+                for r in rows
+                if (r.item_kind, r.item_id) in wanted
+            }
+
+    def rebuild_rollups(self) -> None:
+        """Recompute attempt_days and last_results from attempts (after a bulk import, or a
+        change of zone)."""
+
+        def run() -> None:
+            with self.writes() as session:
+                rebuild_rollups(session, self.zone)
+                rebuild_last_results(session)
+                session.commit()
+
+        retry_locked(run)
 
     # -- review cards -------------------------------------------------------------------------
     def card(self, learner_id: int, item_kind: str, item_id: str) -> CardState | None:
@@ -453,20 +714,28 @@ class Bank:
             return CardState(row.card, row.due, row.flagged) if row else None
 
     def set_flag(self, learner_id: int, item_kind: str, item_id: str, flagged: bool) -> None:
-        """Flag an item for later; a card with no review yet is due now."""
-        with self.sessions() as session:
-            row = session.get(ReviewCard, (learner_id, item_kind, item_id))
-            if row is None:
-                row = ReviewCard(
-                    learner_id=learner_id,
-                    item_kind=item_kind,
-                    item_id=item_id,
-                    card={},
-                    due=utcnow(),
+        """Flag an item for later; a card with no review yet is due now (an upsert)."""
+
+        def run() -> None:
+            with self.writes() as session:
+                session.execute(
+                    _insert(session, ReviewCard)
+                    .values(
+                        learner_id=learner_id,
+                        item_kind=item_kind,
+                        item_id=item_id,
+                        card={},
+                        due=utcnow(),
+                        flagged=flagged,
+                    )
+                    .on_conflict_do_update(
+                        index_elements=["learner_id", "item_kind", "item_id"],
+                        set_={"flagged": flagged},
+                    )
                 )
-                session.add(row)
-            row.flagged = flagged
-            session.commit()
+                session.commit()
+
+        retry_locked(run)
 
     def cards(self, learner_id: int) -> list[tuple[str, str, datetime, bool, bool]]:
         """(item_kind, item_id, due, flagged, reviewed) of every card of the learner."""
@@ -514,17 +783,11 @@ class Bank:
             return [(k, s, t or None, d, n, c) for k, s, t, d, n, c in rows]
 
     def last_results(self, learner_id: int) -> dict[tuple[str, str], bool]:
-        """Whether the latest attempt at each item was right."""
-        latest = (
-            select(Attempt.item_kind, Attempt.item_id, func.max(Attempt.id).label("last"))
-            .where(Attempt.learner_id == learner_id)
-            .group_by(Attempt.item_kind, Attempt.item_id)
-            .subquery()
-        )
+        """Whether the latest attempt at each item was right (one row per item, no history scan)."""
         with self.sessions() as session:
             rows = session.execute(
-                select(Attempt.item_kind, Attempt.item_id, Attempt.correct).join(
-                    latest, Attempt.id == latest.c.last
+                select(LastResult.item_kind, LastResult.item_id, LastResult.correct).where(
+                    LastResult.learner_id == learner_id
                 )
             ).all()
             return {(k, i): bool(c) for k, i, c in rows}
@@ -562,6 +825,8 @@ class Bank:
                         "keywords": t.keywords,
                         "drills": t.drills,
                         "note": t.note_md,
+                        "as_of": t.as_of,
+                        "sources": t.sources or [],
                     }
                     for t in topics
                 ],
@@ -573,12 +838,27 @@ class Bank:
                         "difficulty": q.difficulty,
                         "keywords": q.keywords,
                         "stem": q.stem_md,
-                        "choices": [{"text": c.text_md, "correct": c.correct} for c in q.choices],
+                        "choices": [
+                            {"key": c.position, "text": c.text_md, "correct": c.correct}
+                            for c in q.choices
+                        ],
+                        "passage": (
+                            {"id": q.passage_id, "text": q.passage_md, "blank": q.blank_label}
+                            if q.passage_id
+                            else None
+                        ),
                         "explanation": q.explanation_md,
                     }
                     for q in questions
                 ],
             }
+
+    def search(self, query: str, limit: int = 30) -> list[Any]:
+        """Notes, questions and keywords matching `query` (see gquiz.bank.search), ranked."""
+        from gquiz.bank import search
+
+        with self.engine.connect() as conn:
+            return search.search(conn, query, limit)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -590,8 +870,11 @@ def _question_view(q: Question) -> QuestionView:
         topic_slug=q.topic_slug,
         section_id=q.section_id,
         stem=q.stem_md,
-        choices=tuple(ChoiceView(c.text_md, c.correct) for c in q.choices),
+        choices=tuple(ChoiceView(c.text_md, c.correct, c.position, c.pinned) for c in q.choices),
         explanation=q.explanation_md,
         difficulty=q.difficulty,
         keywords=tuple(q.keywords),
+        passage_id=q.passage_id,
+        passage=q.passage_md,
+        blank_label=q.blank_label,
     )

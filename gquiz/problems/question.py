@@ -31,7 +31,7 @@ def as_question(problem: Problem) -> QuestionView:
         topic_slug=fam.topic or "",
         section_id=fam.section,
         stem=problem.statement,
-        choices=tuple(ChoiceView(c.text, c.correct) for c in problem.choices),
+        choices=tuple(ChoiceView(c.text, c.correct, i) for i, c in enumerate(problem.choices)),
         explanation=explanation_md(problem),
         difficulty=problem.difficulty,
         keywords=fam.keywords,

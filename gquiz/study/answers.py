@@ -43,15 +43,15 @@ def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[
     if len(picks) != n_correct:
         if n_correct == 1:
             raise AnswerError(f"選択肢は1つだけ選んでください (1〜{n_choices} の番号を1つ)。")
-        raise AnswerError(f"この問題は{n_correct}つ選びます (例: 1,3)。")
+        raise AnswerError(f"この問題は{n_correct}つ選びます (番号をカンマで区切って入力)。")
     return tuple(sorted(picks))
 
 
 def _fail(n_choices: int, n_correct: int, reason: str) -> tuple[int, ...]:
     if n_correct == 1:
-        hint = f"1〜{n_choices} の番号で答えてください (例: 2)。"
+        hint = f"1〜{n_choices} の番号で答えてください。"
     else:
-        hint = f"1〜{n_choices} の番号を{n_correct}つ、カンマで区切って答えてください (例: 1,3)。"
+        hint = f"1〜{n_choices} の番号を{n_correct}つ、カンマで区切って答えてください。"
     raise AnswerError(f"{reason}{hint}")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank, QuestionView
+from gquiz.study.review import is_due_today, review_horizon
 from gquiz.study.stats import learner_stats
 
 MODES = {
@@ -100,10 +101,11 @@ def select_drill(
 
     stats = learner_stats(bank, learner_id, now)
     weak = stats["weakest_topics"]
+    horizon = review_horizon(now, bank.zone)
     due_ids = [
         i
         for k, i, d, _f, reviewed in bank.cards(learner_id)
-        if k == "question" and reviewed and d <= now and i in by_id
+        if k == "question" and is_due_today(d, reviewed, horizon) and i in by_id
     ]
     # Due cards of weak topics first: they serve both purposes.
     weak_slugs = [t["slug"] for t in weak]

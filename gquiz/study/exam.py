@@ -22,10 +22,12 @@ import yaml
 from sqlalchemy import select
 
 from gquiz.bank.models import Exam, Question, utcnow
-from gquiz.bank.repo import Bank, QuestionView
+from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
-from gquiz.study.quiz import is_correct, record_answer
-from gquiz.study.review import usual_time_ms
+from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
+from gquiz.study.quiz import is_correct
+from gquiz.study.readiness import predict
+from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 REAL = (145, 100)
 PACE = (20, 14)
@@ -72,13 +74,16 @@ def assemble(
     rng = random.Random(seed)
     with bank.sessions() as session:
         rows = session.execute(
-            select(Question.id, Question.section_id)
+            select(Question.id, Question.section_id, Question.passage_id)
             .where(Question.active)
             .order_by(Question.sort_order)
         ).all()
     by_major: dict[str, list[str]] = defaultdict(list)
-    for qid, section in rows:
+    passage_of: dict[str, str] = {}
+    for qid, section, passage_id in rows:
         by_major[section.split(".")[0]].append(qid)
+        if passage_id:
+            passage_of[qid] = passage_id
     families_by_major: dict[str, list[str]] = defaultdict(list)
     for f in sorted(bank.families(), key=lambda f: f["id"]):
         families_by_major[f["section"].split(".")[0]].append(f["id"])
@@ -121,7 +126,42 @@ def assemble(
                 }
             )
     rng.shuffle(items)
-    return items
+    return _passages_together(items, passage_of)
+
+
+def _passages_together(
+    items: list[dict[str, Any]], passage_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Blanks of one passage follow each other (in label order) where the first one drawn
+    stands, as on the real exam: the learner reads the passage once."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if pid:
+            groups[pid].append(it)
+    out: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for it in items:
+        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
+        if not pid:
+            out.append(it)
+        elif pid not in placed:
+            placed.add(pid)
+            out.extend(sorted(groups[pid], key=lambda x: x["id"]))
+    return out
+
+
+def draw_orders(
+    items: list[dict[str, Any]], questions: list[QuestionView], seed: int
+) -> list[QuestionView]:
+    """Draw each item's choice order from the exam seed and store it in the item, so the same
+    seed gives the same exam in the same orders and a resumed exam shows what was shown."""
+    shown = []
+    for pos, (item, q) in enumerate(zip(items, questions, strict=True)):
+        view = present(q, order_rng(seed, f"{pos}:{q.id}"))
+        item["order"] = list(shown_order(view))
+        shown.append(view)
+    return shown
 
 
 def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
@@ -132,17 +172,35 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
     out: list[QuestionView] = []
     for it in items:
         if it["kind"] == "question":
-            out.append(views[it["id"]])
+            out.append(with_order(views[it["id"]], it.get("order")))
             continue
         from gquiz.problems import as_question, generate, load_families
 
         families = families or load_families(bank.sources.problems)
-        out.append(as_question(generate(families[it["family"]], it["difficulty"], it["seed"])))
+        problem = as_question(generate(families[it["family"]], it["difficulty"], it["seed"]))
+        out.append(with_order(problem, it.get("order")))
     return out
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """One question of a graded exam, for a results list that opens questions one by one."""
+
+    pos: int
+    question: QuestionView
+    picks: tuple[int, ...]
+    status: str  # "correct", "wrong" or "unanswered"
+
+    @property
+    def label(self) -> str:
+        return {"correct": "正解", "wrong": "不正解", "unanswered": "未回答"}[self.status]
 
 
 @dataclass
 class ExamResult:
+    """A graded exam. `wrong` lists every question not answered right, unanswered ones with
+    empty picks (`unanswered` has their positions); `items` has every question in order."""
+
     score: int
     total: int
     per_major: dict[str, tuple[int, int]]
@@ -150,6 +208,13 @@ class ExamResult:
     times_ms: list[int]
     mastery_before: dict[str, float | None]  # None: nothing answered before this exam
     mastery_after: dict[str, float | None]
+    unanswered: list[int] = field(default_factory=list)
+    items: list[ResultItem] = field(default_factory=list)
+    recorded: bool = True  # False: the exam had already been submitted (another window)
+
+    @property
+    def answered(self) -> int:
+        return self.total - len(self.unanswered)
 
 
 @dataclass
@@ -178,7 +243,7 @@ class ExamSession:
     ) -> ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
-        questions = item_views(bank, items)
+        questions = draw_orders(items, item_views(bank, items), seed)
         with bank.sessions() as session:
             exam = Exam(
                 learner_id=learner_id,
@@ -290,47 +355,99 @@ class ExamSession:
 
     # -- submission -----------------------------------------------------------------------------
     def submit(self, now: datetime | None = None) -> ExamResult:
-        """Grade everything, record one attempt per question (FSRS and mastery follow), close the exam."""
+        """Grade and close the exam in one transaction; also what a time-out calls.
+
+        Only answered questions become attempts and move their FSRS cards; a question the
+        learner never answered is recorded as 未回答 in the exam (never a wrong attempt, never
+        an Again rating), so stopping after 12 of 145 answers stores 12 attempts.
+        """
         from gquiz.study.stats import learner_stats
 
         now = now or utcnow()
-        before = {
-            m["id"]: m["mastery"] if m["attempts"] else None
-            for m in learner_stats(self.bank, self.learner_id, now)["majors"]
-        }
+        with self.lock:
+            answers = {pos: tuple(p) for pos, p in self.answers.items() if p}
+            state = self._state()
+            remaining = self.remaining_s
+        stats_before = learner_stats(self.bank, self.learner_id, now)
+        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in stats_before["majors"]}
+        # The readiness estimate for this very exam (its own mix of 大項目), made from the record
+        # as it stood before it: kept with the exam so estimates can be checked against results.
+        mix: dict[str, int] = defaultdict(int)
+        for q in self.questions:
+            mix[q.section_id.split(".")[0]] += 1
+        prediction = predict(stats_before["majors"], mix).as_json()
+        prediction.pop("per_major", None)
+        prediction.pop("model", None)
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
+        cards = self.bank.cards_for(
+            self.learner_id,
+            [(q.kind, q.item_id) for pos, q in enumerate(self.questions) if pos in answers],
+        )
         per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         wrong: list[tuple[int, QuestionView, tuple[int, ...]]] = []
+        items: list[ResultItem] = []
+        unanswered: list[int] = []
+        records: list[tuple[AttemptRecord, CardState | None]] = []
         score = 0
         for pos, q in enumerate(self.questions):
-            picks = tuple(self.answers.get(pos, ()))
-            ok = bool(picks) and is_correct(q, picks)
             major = q.section_id.split(".")[0]
             per_major[major][1] += 1
+            picks = answers.get(pos, ())
+            if not picks:
+                unanswered.append(pos)
+                wrong.append((pos, q, ()))
+                items.append(ResultItem(pos, q, (), "unanswered"))
+                continue
+            ok = is_correct(q, picks)
             if ok:
                 per_major[major][0] += 1
                 score += 1
             else:
                 wrong.append((pos, q, picks))
-            record_answer(
-                self.bank,
-                self.learner_id,
-                q,
-                correct=ok,
-                answer=format_choice_answer(picks) if picks else "",
-                elapsed_ms=self.times_ms.get(pos),
-                mode="exam",
-                at=now,
-                usual_ms=usual,
-                exam_id=self.exam_id,
+            items.append(ResultItem(pos, q, picks, "correct" if ok else "wrong"))
+            elapsed = self.times_ms.get(pos)
+            key = (q.kind, q.item_id)
+            previous = cards.get(key)
+            update = schedule(
+                previous.card if previous and previous.card else None,
+                rating_for(ok, elapsed, usual),
+                now,
             )
-        with self.bank.sessions() as session:
-            exam = session.get(Exam, self.exam_id)
-            if exam is not None:
-                exam.submitted_at = now
-                exam.state = {**self._state(), "score": score}
-                exam.remaining_s = self.remaining_s
-                session.commit()
+            # Two problems of one family in an exam review the same card twice, in order.
+            cards[key] = CardState(update.card, update.due)
+            records.append(
+                (
+                    AttemptRecord(
+                        item_id=q.item_id,
+                        item_kind=q.kind,
+                        section_id=q.section_id,
+                        topic_slug=q.topic_slug or None,
+                        correct=ok,
+                        answer=format_choice_answer(keys_of(q, picks)),
+                        choice_order=shown_order(q),
+                        elapsed_ms=elapsed,
+                        mode="exam",
+                        exam_id=self.exam_id,
+                        at=now,
+                    ),
+                    cards[key],
+                )
+            )
+        recorded = self.bank.submit_exam(
+            self.learner_id,
+            self.exam_id,
+            records,
+            {
+                **state,
+                "score": score,
+                "total": self.total,
+                "answered": len(answers),
+                "unanswered": unanswered,
+                "prediction": prediction,
+            },
+            remaining,
+            now,
+        )
         self.submitted = True
         after = {
             m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]
@@ -343,4 +460,7 @@ class ExamSession:
             [self.times_ms.get(i, 0) for i in range(self.total)],
             before,
             after,
+            unanswered=unanswered,
+            items=items,
+            recorded=recorded,
         )

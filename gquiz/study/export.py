@@ -13,15 +13,16 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from gquiz.bank.repo import Bank
-from gquiz.study.exam import assemble, item_views
+from gquiz.bank.content import PASSAGE_PROMPT
+from gquiz.bank.repo import Bank, QuestionView
+from gquiz.study.exam import assemble, draw_orders, item_views
 
 FORMATS = ("md", "html", "json")
 
 
 def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
     items = assemble(bank, n, seed)
-    questions = item_views(bank, items)
+    questions = draw_orders(items, item_views(bank, items), seed)
     titles = {s.id: f"{s.id} {s.title}" for m in bank.overview() for s in m.sections}
     return {
         "seed": seed,
@@ -34,7 +35,10 @@ def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
                 "section": q.section_id,
                 "section_title": titles.get(q.section_id, q.section_id),
                 "stem": q.stem,
+                "passage": {"id": q.passage_id, "text": q.passage} if q.passage_id else None,
+                "prompt": _prompt(q),
                 "choices": [c.text for c in q.choices],
+                "choice_keys": [c.key for c in q.choices],
                 "choose": q.n_correct,
                 "answer": [p + 1 for p in sorted(q.correct_positions)],
                 "explanation": q.explanation,
@@ -44,14 +48,46 @@ def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _prompt(q: QuestionView) -> str:
+    """What is asked, without the passage (printed once above its blanks)."""
+    if q.passage_id and q.blank_label:
+        return PASSAGE_PROMPT.format(label=q.blank_label)
+    return q.stem
+
+
+def _passage_lead(data: dict[str, Any], i: int) -> tuple[str, str] | None:
+    """(heading, passage) when question i opens a passage: its blanks follow it in the exam."""
+    q = data["questions"][i]
+    if not q["passage"]:
+        return None
+    pid = q["passage"]["id"]
+    if i > 0 and (data["questions"][i - 1]["passage"] or {}).get("id") == pid:
+        return None
+    last = i
+    while (
+        last + 1 < len(data["questions"])
+        and (data["questions"][last + 1]["passage"] or {}).get("id") == pid
+    ):
+        last += 1
+    span = (
+        f"問{q['number']}"
+        if last == i
+        else f"問{q['number']}〜問{data['questions'][last]['number']}"
+    )
+    return f"次の文章を読み、{span}に答えよ。", q["passage"]["text"]
+
+
 def _choose_note(q: dict[str, Any]) -> str:
     return f" ({q['choose']}つ選ぶ)" if q["choose"] > 1 else ""
 
 
 def to_markdown(data: dict[str, Any]) -> str:
     out = [f"# G検定 模擬試験 ({data['n_questions']} 問, seed {data['seed']})", ""]
-    for q in data["questions"]:
-        out += [f"## 問{q['number']}{_choose_note(q)}", "", q["stem"], ""]
+    for i, q in enumerate(data["questions"]):
+        lead = _passage_lead(data, i)
+        if lead:
+            out += [f"### {lead[0]}", "", lead[1], ""]
+        out += [f"## 問{q['number']}{_choose_note(q)}", "", q["prompt"], ""]
         out += [f"{i}. {c}" for i, c in enumerate(q["choices"], start=1)]
         out.append("")
     out += ["---", "", "# 解答と解説", ""]
@@ -70,6 +106,7 @@ def to_markdown(data: dict[str, Any]) -> str:
 _CSS = """
 body { font-family: "Noto Sans CJK JP", "Hiragino Sans", sans-serif; max-width: 48em; margin: 2em auto; line-height: 1.7; }
 section.question { break-inside: avoid; margin-bottom: 1.5em; }
+section.passage { border-left: 3px solid #999; padding-left: 1em; }
 ol.choices li { margin: 0.2em 0; }
 .key { break-before: page; }
 code, pre { background: #f4f4f4; }
@@ -94,10 +131,15 @@ def to_html(data: dict[str, Any]) -> str:
         f"<style>{_CSS}</style></head><body>",
         f"<h1>G検定 模擬試験 ({data['n_questions']} 問)</h1>",
     ]
-    for q in data["questions"]:
+    for i, q in enumerate(data["questions"]):
+        lead = _passage_lead(data, i)
+        if lead:
+            parts.append(f'<section class="passage"><h3>{esc(lead[0])}</h3>')
+            parts.append(block(lead[1]))
+            parts.append("</section>")
         parts.append(f'<section class="question" id="q{q["number"]}">')
         parts.append(f"<h2>問{q['number']}{esc(_choose_note(q))}</h2>")
-        parts.append(block(q["stem"]))
+        parts.append(block(q["prompt"]))
         parts.append('<ol class="choices">')
         parts.extend(f"<li>{inline(c)}</li>" for c in q["choices"])
         parts.append("</ol></section>")

@@ -58,6 +58,9 @@ class Mastery:
             "mastery_low": round(self.low, 4),
             "mastery_high": round(self.high, 4),
             "level": self.level,
+            # The evidence behind the estimate (recency-weighted counts), for the readiness model.
+            "weighted_n": round(self.weighted_n, 4),
+            "weighted_correct": round(self.weighted_correct, 4),
         }
 
 

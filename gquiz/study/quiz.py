@@ -13,15 +13,23 @@ from datetime import datetime
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.presentation import keys_of, present_all, shown_order
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 
 
 @dataclass(frozen=True)
 class Graded:
+    """One graded answer. `question` is as it was shown (its choices in the shown order) and
+    `picks` are positions in that order; `keys` are what was stored."""
+
     question: QuestionView
     picks: tuple[int, ...]
     correct: bool
     elapsed_ms: int
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        return keys_of(self.question, self.picks)
 
 
 def is_correct(question: QuestionView, picks: tuple[int, ...] | frozenset[int]) -> bool:
@@ -31,6 +39,9 @@ def is_correct(question: QuestionView, picks: tuple[int, ...] | frozenset[int]) 
 
 @dataclass
 class QuizSession:
+    """Questions shown one after another. Each question's choices are shown in an order drawn
+    for this session (`seed` makes it reproducible), and every answer is stored by choice key."""
+
     bank: Bank
     learner_id: int
     questions: list[QuestionView]
@@ -38,9 +49,13 @@ class QuizSession:
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = utcnow
     results: list[Graded] = field(default_factory=list)
+    seed: int | str | None = None
     _shown_at: float | None = None
     _usual_ms: float | None = None
     _usual_loaded: bool = False
+
+    def __post_init__(self) -> None:
+        self.questions = present_all(self.questions, self.seed)
 
     @property
     def index(self) -> int:
@@ -81,7 +96,8 @@ class QuizSession:
             self.learner_id,
             question,
             correct=graded.correct,
-            answer=format_choice_answer(graded.picks),
+            answer=format_choice_answer(graded.keys),
+            choice_order=shown_order(question),
             elapsed_ms=elapsed,
             mode=self.mode,
             at=self.now(),
@@ -105,6 +121,7 @@ def record_answer(
     usual_ms: float | None,
     score: float | None = None,
     exam_id: int | None = None,
+    choice_order: tuple[int, ...] | None = None,
 ) -> None:
     """Commit an attempt and move the item's FSRS card in the same transaction."""
     previous = bank.card(learner_id, question.kind, question.item_id)
@@ -127,6 +144,7 @@ def record_answer(
             mode=mode,
             exam_id=exam_id,
             at=at,
+            choice_order=choice_order,
         ),
         CardState(update.card, update.due),
     )

@@ -9,9 +9,11 @@ history always gives the same schedule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
+
+from gquiz.config import end_of_local_day
 
 HARD_FACTOR = 2.0
 MIN_TIMES_FOR_USUAL = 5
@@ -63,3 +65,17 @@ def schedule(
     updated, _log = _scheduler().review_card(current, Rating[rating.capitalize()], _aware(at))
     due = updated.due.astimezone(timezone.utc).replace(tzinfo=None)
     return CardUpdate(updated.to_dict(), due, rating)
+
+
+def review_horizon(now: datetime, zone: tzinfo) -> datetime:
+    """The one definition of 「今日の復習」 (home, review and stats share it).
+
+    A reviewed card is due today when its due time (naive UTC) falls before the end of the
+    learner's local day: for a learner in Japan, before the next midnight JST.
+    """
+    return end_of_local_day(now, zone)
+
+
+def is_due_today(due: datetime, reviewed: bool, horizon: datetime) -> bool:
+    """Whether a card belongs to 「今日の復習」; a flag alone (never reviewed) does not."""
+    return reviewed and due < horizon

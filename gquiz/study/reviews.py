@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank, QuestionView
 from gquiz.study.drill import generated_problems
-
-
-def end_of_today(now: datetime) -> datetime:
-    return datetime(now.year, now.month, now.day) + timedelta(days=1)
+from gquiz.study.review import is_due_today, review_horizon
 
 
 def due_items(bank: Bank, learner_id: int, now: datetime | None = None) -> list[QuestionView]:
-    """Reviewed cards due before the end of today, most overdue first.
+    """「今日の復習」: reviewed cards due before the end of the local day, most overdue first.
 
     A question card asks that question; a family card asks a fresh problem of that family,
     since the skill, not the instance, is what is reviewed.
     """
     now = now or utcnow()
-    horizon = end_of_today(now)
+    horizon = review_horizon(now, bank.zone)
     due = sorted(
-        ((d, k, i) for k, i, d, _f, reviewed in bank.cards(learner_id) if reviewed and d < horizon),
+        (
+            (d, k, i)
+            for k, i, d, _f, reviewed in bank.cards(learner_id)
+            if is_due_today(d, reviewed, horizon)
+        ),
         key=lambda t: t[0],
     )
     ids = [i for _d, k, i in due if k == "question"]

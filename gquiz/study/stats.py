@@ -6,23 +6,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank
+from gquiz.config import day_start_utc, local_day
 from gquiz.study.mastery import MasteryAccumulator, recency_weight
+from gquiz.study.review import is_due_today, review_horizon
 
 WEAKEST = 5
 DUE_DAYS = 14
 
 
-def _day_start(day: str) -> datetime:
-    return datetime.fromisoformat(day[:10]) + timedelta(hours=12)
+def _day_middle(day: str, zone) -> datetime:  # type: ignore[no-untyped-def]
+    """Local noon of a rollup day, as naive UTC (the age of that day's attempts)."""
+    return day_start_utc(date.fromisoformat(day[:10]), zone) + timedelta(hours=12)
 
 
 def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the learner, by local day (`bank.zone`); `total.due` is 「今日の復習」."""
     now = now or utcnow()
+    zone = bank.zone
     majors = bank.overview(None)
     topics: dict[str, MasteryAccumulator] = defaultdict(MasteryAccumulator)
     sections: dict[str, MasteryAccumulator] = defaultdict(MasteryAccumulator)
@@ -32,7 +37,7 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
     for kind, section_id, topic_slug, day, n, correct in bank.attempt_summary(learner_id):
         w = weight_cache.get(day)
         if w is None:
-            w = weight_cache[day] = recency_weight(_day_start(day), now)
+            w = weight_cache[day] = recency_weight(_day_middle(day, zone), now)
         parts = []
         if kind == "question" and topic_slug:
             parts.append(topics[topic_slug])
@@ -52,13 +57,14 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
     family_sections = {f["id"]: f["section"] for f in bank.families()}
     due_topic: dict[str, int] = defaultdict(int)
     due_section: dict[str, int] = defaultdict(int)
-    today = now.date()
+    today = local_day(now, zone)
+    horizon = review_horizon(now, zone)
     due_by_day = {today + timedelta(days=i): 0 for i in range(DUE_DAYS)}
     due_now = 0
     for kind, item_id, due, _flagged, reviewed in bank.cards(learner_id):
         if not reviewed:
             continue
-        if due <= now:
+        if is_due_today(due, reviewed, horizon):
             due_now += 1
             if kind == "question" and item_id in qindex:
                 topic_slug, section_id = qindex[item_id]
@@ -66,7 +72,7 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
                 due_section[section_id] += 1
             elif kind == "family" and item_id in family_sections:
                 due_section[family_sections[item_id]] += 1
-        day = max(due.date(), today)
+        day = max(local_day(due, zone), today)
         if day in due_by_day:
             due_by_day[day] += 1
 
@@ -142,4 +148,24 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
         for d, (n, c) in sorted(by_day.items())
     ]
     out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
+    out["readiness"] = readiness(bank, learner_id, out["majors"])
     return out
+
+
+def readiness(bank: Bank, learner_id: int, majors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The estimate for a real-format exam (145 questions by the blueprint) and how well past
+    estimates matched practice-exam results (see study.readiness for the model)."""
+    from gquiz.study.exam import REAL, load_blueprint
+    from gquiz.study.readiness import calibration, predict
+
+    if (bank.sources.content / "exam-blueprint.md").is_file():
+        quotas = load_blueprint(bank.sources.content).quotas(REAL[0])
+    else:  # a content folder of one's own without a blueprint: no estimate
+        quotas = {}
+    estimate = predict(majors, quotas)
+    cal = calibration(bank.submitted_exams(learner_id))
+    return {
+        **estimate.as_json(),
+        "label": estimate.label(),
+        "calibration": {**cal.as_json(), "label": cal.label()},
+    }

@@ -23,7 +23,10 @@ class GQuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "gquiz"
     SUB_TITLE = "G検定 学習・問題演習"
-    BINDINGS = [Binding("ctrl+q", "quit", "終了", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "終了", priority=True),
+        Binding("slash", "search", "検索"),
+    ]
 
     def __init__(self, settings: Settings, start: tuple[str, dict[str, Any]] | None = None):
         super().__init__()
@@ -31,6 +34,13 @@ class GQuizApp(App[None]):
         self.start = start
         self.bank: Bank | None = None
         self.learner_id: int | None = None
+
+    def action_search(self) -> None:
+        """Open the search screen from anywhere (an open-book exam is searched under time)."""
+        from gquiz.tui.screens.search import SearchScreen
+
+        if self.bank is not None and not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
 
     def on_mount(self) -> None:
         from gquiz.tui.screens.home import HomeScreen

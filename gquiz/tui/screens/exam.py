@@ -411,7 +411,8 @@ class ExamResultsScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="exam-results"):
             yield Static(
-                f"得点: {r.total} 問中 {r.score} 問正解 ({percent(r.score, r.total)})",
+                f"得点: {r.total} 問中 {r.score} 問正解 ({percent(r.score, r.total)})"
+                + (f"  未回答 {len(r.unanswered)} 問" if r.unanswered else ""),
                 id="exam-score",
             )
             yield PlotextPlot(id="exam-chart")

@@ -30,9 +30,11 @@ class NoteScreen(Screen[None]):
         Binding("t", "toggle_toc", "目次"),
     ]
 
-    def __init__(self, slug: str) -> None:
+    def __init__(self, slug: str, anchor: str | None = None) -> None:
         super().__init__()
         self.slug = slug
+        # A heading to scroll to once the note is shown (a search hit opens its section).
+        self.anchor = anchor
         self.topic: TopicView | None = None
 
     def compose(self) -> ComposeResult:
@@ -57,6 +59,12 @@ class NoteScreen(Screen[None]):
             return
         self.sub_title = message.topic.title
         text = message.topic.note
+        if message.topic.as_of_label:
+            # Law and guidelines change: say up front as of when the note is true, and on what.
+            dated = f"> **{message.topic.as_of_label}**の内容です。"
+            if message.topic.sources:
+                dated += " 根拠: " + "、".join(message.topic.sources)
+            text = dated + "\n\n" + text
         if message.topic.drills:
             text += "\n\n---\n\n**計算ドリル**: " + "、".join(
                 f"`{d}`" for d in message.topic.drills
@@ -64,6 +72,14 @@ class NoteScreen(Screen[None]):
         text += f"\n\n---\n\nこのトピックの問題: {message.topic.n_questions} 問 (s キーで出題)"
         await viewer.document.update(text)
         viewer.document.focus() if viewer.document.can_focus else viewer.focus()
+        if self.anchor:
+            self.call_after_refresh(self.goto_heading, self.anchor)
+
+    def goto_heading(self, heading: str) -> bool:
+        """Scroll the note to a heading (by its text, as the contents list shows it)."""
+        from textual._slug import slug
+
+        return self.query_one("#note", MarkdownViewer).document.goto_anchor(slug(heading))
 
     def action_quiz(self) -> None:
         if self.topic is not None:

@@ -94,7 +94,11 @@ class QuizScreen(Screen[None]):
                 seed=f.get("seed"),
             )
         self.post_message(
-            QuizLoaded(QuizSession(self.bank, self.learner_id, questions, mode=self.mode))
+            QuizLoaded(
+                QuizSession(
+                    self.bank, self.learner_id, questions, mode=self.mode, seed=f.get("seed")
+                )
+            )
         )
 
     async def on_quiz_loaded(self, message: QuizLoaded) -> None:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the bank's schema (env.py, versions/); run through gquiz.bank.db."""
