@@ -164,3 +164,18 @@ def test_wrong_drill_follows_the_latest_answer(study_settings: Settings) -> None
     assert select_drill(bank, lid, "wrong", 5) == []
     assert q.id not in {x.id for x in select_drill(bank, lid, "new", 100)}
     bank.close()
+
+
+def test_rollup_rebuild_in_a_half_hour_zone(study_settings: Settings) -> None:
+    """+05:30: the minute decides the day, in the rebuild as in the live count."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    bank = _bank(study_settings, zone=kolkata)
+    lid = bank.learner_id("tester")
+    q = bank.questions()[0]
+    for at in (datetime(2026, 11, 20, 18, 29), datetime(2026, 11, 20, 18, 31)):
+        bank.record_attempt(lid, AttemptRecord(q.id, q.section_id, True, "1", at=at))
+    live = sorted(bank.attempt_summary(lid))
+    bank.rebuild_rollups()
+    assert sorted(bank.attempt_summary(lid)) == live
+    assert [d for _k, _s, _t, d, _n, _c in live] == ["2026-11-20", "2026-11-21"]
+    bank.close()

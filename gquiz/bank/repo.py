@@ -14,7 +14,17 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select, text
+from sqlalchemy import (
+    Engine,
+    String,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank import build as builder
@@ -205,32 +215,38 @@ def rebuild_rollups(session: Session, zone: tzinfo) -> int:
     """Recount attempt_days from attempts in local days of `zone`; returns the rows written.
 
     Used by a migration (existing databases were counted in UTC days) and whenever the
-    learner's zone changes. Streams the history once; grouping is done here because the
-    local day of a time depends on the zone's rules (DST), which SQL cannot know.
+    learner's zone changes. SQL groups the history by UTC hour (by minute for a zone such as
+    +05:30); each hour lies in one local day, which Python then finds with the zone's rules
+    (DST included, which SQL cannot know).
     """
     session.execute(delete(AttemptDay))
-    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    day_of: dict[str, str] = {}
+    width = 16 if _odd_offset(zone) else 13  # "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH"
+    # Literal numbers, so PostgreSQL sees the same expression in SELECT and GROUP BY.
+    bucket = func.substr(
+        func.cast(Attempt.created_at, String), literal_column("1"), literal_column(str(width))
+    )
     rows = session.execute(
         select(
             Attempt.learner_id,
             Attempt.item_kind,
             Attempt.section_id,
             Attempt.topic_slug,
-            Attempt.created_at,
-            Attempt.correct,
-        ).execution_options(yield_per=20_000)
+            bucket,
+            func.count(),
+            func.sum(case((Attempt.correct, 1), else_=0)),
+        ).group_by(
+            Attempt.learner_id, Attempt.item_kind, Attempt.section_id, Attempt.topic_slug, bucket
+        )
     )
-    for lid, kind, sec, topic, at, ok in rows:
-        # With a whole-hour offset every UTC hour lies in one local day, so the zone lookup
-        # runs once per hour of history; zones such as +05:30 need the minute.
-        hour = at.strftime("%Y-%m-%d %H:%M" if _odd_offset(zone) else "%Y-%m-%d %H")
+    counts: dict[tuple[int, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    day_of: dict[str, str] = {}
+    for lid, kind, sec, topic, hour, n, ok in rows:
         day = day_of.get(hour)
         if day is None:
-            day = day_of[hour] = local_day(at, zone).isoformat()
+            day = day_of[hour] = local_day(datetime.fromisoformat(hour), zone).isoformat()
         c = counts[(lid, kind, sec, topic or "", day)]
-        c[0] += 1
-        c[1] += int(bool(ok))
+        c[0] += n
+        c[1] += int(ok or 0)
     if counts:
         session.execute(
             insert(AttemptDay),

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from gquiz.bank.db import retry_locked
 from gquiz.bank.models import Exam, Question, utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
@@ -244,19 +245,23 @@ class ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
         questions = draw_orders(items, item_views(bank, items), seed)
-        with bank.sessions() as session:
-            exam = Exam(
-                learner_id=learner_id,
-                seed=seed,
-                n_questions=len(items),
-                minutes=minutes,
-                remaining_s=minutes * 60.0,
-                items=items,
-                state={},
-            )
-            session.add(exam)
-            session.commit()
-            exam_id = exam.id
+
+        def create() -> int:
+            with bank.writes() as session:
+                exam = Exam(
+                    learner_id=learner_id,
+                    seed=seed,
+                    n_questions=len(items),
+                    minutes=minutes,
+                    remaining_s=minutes * 60.0,
+                    items=items,
+                    state={},
+                )
+                session.add(exam)
+                session.commit()
+                return exam.id
+
+        exam_id = retry_locked(create)
         return cls(bank, learner_id, exam_id, items, questions, minutes, minutes * 60.0)
 
     @classmethod
@@ -290,12 +295,16 @@ class ExamSession:
 
     def discard(self) -> None:
         """Give up an unfinished exam (it stays in the database, marked submitted with no answers graded)."""
-        with self.bank.sessions() as session:
-            exam = session.get(Exam, self.exam_id)
-            if exam is not None:
-                exam.submitted_at = utcnow()
-                exam.state = {**self._state(), "discarded": True}
-                session.commit()
+
+        def run() -> None:
+            with self.bank.writes() as session:
+                exam = session.get(Exam, self.exam_id)
+                if exam is not None and exam.submitted_at is None:
+                    exam.submitted_at = utcnow()
+                    exam.state = {**self._state(), "discarded": True}
+                    session.commit()
+
+        retry_locked(run)
 
     # -- answering ------------------------------------------------------------------------------
     @property
@@ -343,15 +352,22 @@ class ExamSession:
         }
 
     def save(self) -> None:
-        """Write the current state (whatever it is when this runs, so the newest always wins)."""
-        with self.lock:
-            with self.bank.sessions() as session:
+        """Write the current state (whatever it is when this runs, so the newest always wins).
+
+        An exam already submitted (say in another window) is left as graded.
+        """
+
+        def run() -> None:
+            with self.bank.writes() as session:
                 exam = session.get(Exam, self.exam_id)
-                if exam is None:
+                if exam is None or exam.submitted_at is not None:
                     return
                 exam.state = self._state()
                 exam.remaining_s = self.remaining_s
                 session.commit()
+
+        with self.lock:
+            retry_locked(run)
 
     # -- submission -----------------------------------------------------------------------------
     def submit(self, now: datetime | None = None) -> ExamResult:
