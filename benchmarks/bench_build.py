@@ -2,7 +2,8 @@
 
 Builds a bank from the real content once, then times N forced rebuilds in-process (median
 and spread) and counts the SQL statements one rebuild sends, SELECTs apart: a rebuild that
-loads choices lazily sends one SELECT per question.
+loads choices lazily sends one SELECT per question. Validation (what `bank check` does) is
+timed apart, so rebuild minus validation is the write phase.
 """
 
 from __future__ import annotations
@@ -38,11 +39,21 @@ def main(n: int = 5) -> None:
             bank.build()
             runs.append(time.perf_counter() - start)
         selects = statements.count("SELECT")
+        from gquiz.bank.build import check
+
+        checks = []
+        for _ in range(n):
+            start = time.perf_counter()
+            check(bank.sources)
+            checks.append(time.perf_counter() - start)
         print(f"bank: {count} questions")
         print(f"first build                 {first * 1000:8.0f} ms")
         print(
             f"forced rebuild (median of {n}) {statistics.median(runs) * 1000:7.0f} ms"
             f"   (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})"
+        )
+        print(
+            f"  of which validation       {statistics.median(checks) * 1000:8.0f} ms (bank check)"
         )
         print(f"statements per rebuild      {len(statements):8d}   of which SELECT {selects}")
         bank.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 
 import click
 
@@ -152,7 +153,6 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     from pathlib import Path
 
     from gquiz.bank.build import Sources, check
-    from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
     from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
@@ -160,7 +160,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     for err in result.errors:
         click.echo(str(err))
     report = measure(result.topics)
-    failures = [] if paths or not ENFORCE_CUES else report.failures
+    failures = [] if paths else report.failures
     if quality:
         if as_json:
             click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -310,10 +310,24 @@ def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
 
 
 @main.command()
+@click.argument("topic")
+@pass_ctx
+def note(obj: _Ctx, topic: str) -> None:
+    """Open the note reader at a topic (slug, as `gquiz bank export --json` lists them)."""
+    b = obj.bank()
+    if b.topic(topic) is None:
+        raise click.ClickException(f"トピック「{topic}」はありません。")
+    b.close()
+    from gquiz.tui.app import run_tui
+
+    run_tui(obj.settings(), start=("note", {"topic": topic}))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:
-    """Attempts and accuracy per section and per topic."""
+    """Mastery, accuracy and due reviews per 大項目, 中項目 and topic; the weakest topics."""
     from gquiz.study.stats import learner_stats
 
     b = obj.bank()
@@ -321,9 +335,12 @@ def stats(obj: _Ctx, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    for m in data["majors"]:
-        acc = "-" if m["accuracy"] is None else f"{m['accuracy'] * 100:.0f}%"
-        click.echo(f"{m['id']:>4} {m['title']}  {m['attempts']} 回答  正答率 {acc}")
+    import shutil
+
+    from gquiz.text.stats_report import stats_lines
+
+    for line in stats_lines(data, shutil.get_terminal_size((100, 24)).columns):
+        click.echo(line)
 
 
 def _echo_line(text: str) -> None:
@@ -553,6 +570,210 @@ def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str)
         click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
         sys.exit(1)
     click.echo(f"{out_path}: {n} 枚のカード", err=True)
+
+
+@main.group("group")
+def group() -> None:
+    """A study group on a shared PostgreSQL database (roles and row-level security)."""
+
+
+def _group_bank(obj: _Ctx, db: str | None):  # type: ignore[no-untyped-def]
+    from gquiz.bank.group import GroupError, require_postgres
+
+    if db:
+        obj.db = db
+    b = obj.bank()
+    try:
+        require_postgres(b.engine)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    return b
+
+
+_db_option = click.option("--db", "db", help="The group's PostgreSQL URL (the organiser's role).")
+
+
+@group.command("init")
+@_db_option
+@pass_ctx
+def group_init(obj: _Ctx, db: str | None) -> None:
+    """Apply the migrations, build the bank, and turn on row-level security (organiser)."""
+    from gquiz.bank.group import enable_security
+
+    b = _group_bank(obj, db)
+    with b.engine.begin() as conn:
+        enable_security(conn)
+    click.echo(
+        "勉強会のデータベースを準備しました。gquiz group add NAME でメンバーを加えてください。"
+    )
+
+
+@group.command("add")
+@click.argument("name")
+@click.option("--password", help="The member's password (default: generated, printed once).")
+@_db_option
+@pass_ctx
+def group_add(obj: _Ctx, name: str, password: str | None, db: str | None) -> None:
+    """Create a member's login role and print the member's connection URL (once)."""
+    from gquiz.bank.group import GroupError, add_member
+
+    b = _group_bank(obj, db)
+    try:
+        member = add_member(b.engine, name, password)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(
+        f"メンバー {member.name} を加えました。この URL を本人だけに渡してください (再表示はできません):"
+    )
+    click.echo(f"  gquiz --db '{member.url}'")
+
+
+@group.command("remove")
+@click.argument("name")
+@click.option("--delete-data", is_flag=True, help="Also delete the member's answers and cards.")
+@_db_option
+@pass_ctx
+def group_remove(obj: _Ctx, name: str, delete_data: bool, db: str | None) -> None:
+    """Revoke a member's login (their record is kept unless --delete-data)."""
+    from gquiz.bank.group import GroupError, remove_member
+
+    b = _group_bank(obj, db)
+    try:
+        n = remove_member(b.engine, name, delete_data)
+    except GroupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    kept = f"記録 {n} 行を削除しました" if delete_data else "記録は残しています"
+    click.echo(f"メンバー {name} のログインを取り消しました ({kept})。")
+
+
+def _when(text_: str) -> datetime:
+    from datetime import datetime as dt
+
+    try:
+        return dt.fromisoformat(text_)
+    except ValueError:
+        click.echo(f"日時は 2026-12-05 か 2026-12-05T09:00 の形で書いてください: {text_}", err=True)
+        sys.exit(2)
+
+
+@group.command("publish")
+@click.option("--title", default="勉強会の模擬試験", show_default=True)
+@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
+@click.option("--minutes", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--seed", type=int, help="Seed of the exam (default: drawn).")
+@click.option("--opens", required=True, help="Open from (local time, e.g. 2026-12-05T09:00).")
+@click.option("--closes", required=True, help="Closed from (local time).")
+@_db_option
+@pass_ctx
+def group_publish(
+    obj: _Ctx,
+    title: str,
+    n: int,
+    minutes: int,
+    seed: int | None,
+    opens: str,
+    closes: str,
+    db: str | None,
+) -> None:
+    """Publish a shared mock exam for every member (organiser)."""
+    import random
+    from datetime import timezone
+
+    b = _group_bank(obj, db)
+
+    def to_utc(local: datetime, zone) -> datetime:  # type: ignore[no-untyped-def]
+        return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+    start, end = _when(opens), _when(closes)
+    if end <= start:
+        click.echo("--closes は --opens より後にしてください。", err=True)
+        sys.exit(2)
+    seed = seed if seed is not None else random.randrange(10**9)
+    gid = b.publish_group_exam(title, seed, n, minutes, to_utc(start, b.zone), to_utc(end, b.zone))
+    click.echo(f"模擬試験 #{gid} を公開しました: メンバーは gquiz group sit {gid} で受けられます。")
+
+
+@group.command("exams")
+@_db_option
+@pass_ctx
+def group_exams(obj: _Ctx, db: str | None) -> None:
+    """List the group's shared mock exams (open ones first)."""
+    from gquiz.bank.models import utcnow
+    from gquiz.study.group_exam import SharedExam
+
+    b = _group_bank(obj, db)
+    now = utcnow()
+    exams = [SharedExam(**e) for e in b.group_exams()]
+    if not exams:
+        click.echo("公開された模擬試験はまだありません。")
+    for e in sorted(exams, key=lambda e: not e.is_open(now)):
+        click.echo(("受験できます  " if e.is_open(now) else "期間外        ") + e.label())
+
+
+@group.command("sit")
+@click.argument("exam_id", type=int)
+@_db_option
+@pass_ctx
+def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
+    """Sit (or resume) a shared mock exam in the TUI."""
+    from gquiz.study.group_exam import GroupExamError, sit
+
+    b = _group_bank(obj, db)
+    try:
+        sit(b, b.learner_id(obj.settings().learner), exam_id).save()
+    except GroupExamError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    b.close()
+    from gquiz.tui.app import run_tui
+
+    # The sitting exists now, unsubmitted: the app offers to resume it at start.
+    run_tui(obj.settings())
+
+
+@group.command("results")
+@click.argument("exam_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--share/--no-share", default=None, help="Show (or hide) my score on the leaderboard."
+)
+@_db_option
+@pass_ctx
+def group_results(
+    obj: _Ctx, exam_id: int, as_json: bool, share: bool | None, db: str | None
+) -> None:
+    """My result of a shared exam against the group's distribution, and the opt-in leaderboard."""
+    from gquiz.study.group_exam import format_results, results
+
+    b = _group_bank(obj, db)
+    lid = b.learner_id(obj.settings().learner)
+    if share is not None:
+        b.set_share_score(lid, share)
+    data = results(b, lid, exam_id)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    else:
+        click.echo(format_results(data))
+
+
+@group.command("report")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_db_option
+@pass_ctx
+def group_report(obj: _Ctx, as_json: bool, db: str | None) -> None:
+    """The group's weak 大項目 and topics, and item analysis of the questions (organiser)."""
+    from gquiz.study.group_report import format_report, report
+
+    b = _group_bank(obj, db)
+    with b.engine.connect() as conn:
+        data = report(conn)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(data))
 
 
 @main.group("db")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from gquiz.bank.build import BuildError
-from gquiz.bank.models import Attempt, Question
+from gquiz.bank.models import Attempt, Question, Topic
 from gquiz.bank.repo import AttemptRecord, Bank
 from gquiz.config import Settings
 
@@ -63,6 +63,9 @@ def test_history_survives_rebuild_edit_and_removal(
         kept = session.get(Question, "fx-conv-01")
         assert kept.active is True
         assert "P を" in kept.explanation_md
+        # The removed file's topic is inactive too (every row is updated in place).
+        assert session.get(Topic, "fx-ai").active is False
+        assert session.get(Topic, "fx-conv").active is True
     assert [q.id for q in bank.questions()] == ["fx-conv-01"]
     # The removed question keeps its history and is back, with it, when restored.
     stats = {m.id: (m.attempts, m.correct) for m in bank.overview(learner)}

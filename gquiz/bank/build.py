@@ -179,9 +179,12 @@ def build(
             report(total, total, "完了")
             return count
         # Everything into the identity map at once: merge() and lookups then need no SELECT.
-        session.scalars(select(Section)).all()
-        session.scalars(select(Topic)).all()
-        session.scalars(select(ProblemFamily)).all()
+        # The identity map holds rows weakly, so `loaded` keeps them alive until the commit.
+        loaded = [
+            *session.scalars(select(Section)),
+            *session.scalars(select(Topic)),
+            *session.scalars(select(ProblemFamily)),
+        ]
         existing = {
             q.id: q
             for q in session.scalars(select(Question).options(selectinload(Question.choices)))
@@ -204,7 +207,7 @@ def build(
         )
         live_topics = {doc.slug for doc in topics}
         live_questions = {qdoc.id for doc in topics for qdoc in doc.questions}
-        for topic in session.identity_map.values():
+        for topic in loaded:
             if isinstance(topic, Topic) and topic.slug not in live_topics:
                 topic.active = False
         for qid, q in existing.items():
@@ -249,7 +252,7 @@ def build(
                 _set_choices(q, qdoc.choices)
             report(n + 2, total, doc.title)
         live_families = {spec["id"] for spec in specs}
-        for fam in list(session.identity_map.values()):
+        for fam in loaded:
             if isinstance(fam, ProblemFamily) and fam.id not in live_families:
                 fam.active = False
         for spec in specs:

@@ -47,7 +47,7 @@ from gquiz.bank.dbfile import (
 
 # The newest revision in migrations/versions. tests/test_migrations.py checks that it is
 # Alembic's head, so a new revision cannot be forgotten here.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # pg_advisory_xact_lock key for migrations and bank builds ("gquiz" in ASCII).
 PG_LOCK_KEY = 0x6771756978
 WRITE_OPTION = "gquiz_write"

@@ -137,6 +137,8 @@ class Learner(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # In a study group: shown on the shared exams' leaderboard (opt-in).
+    share_score: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Attempt(Base):
@@ -230,3 +232,19 @@ class Exam(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     items: Mapped[list[Any]] = mapped_column(JSON, default=list)
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A sitting of a study group's shared exam (GroupExam.id), else None.
+    group_exam_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class GroupExam(Base):
+    """A mock exam a study group's organiser published: the same exam for every member."""
+
+    __tablename__ = "group_exams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int] = mapped_column(Integer)
+    n_questions: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    opens_at: Mapped[datetime] = mapped_column(DateTime)
+    closes_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

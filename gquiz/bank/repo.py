@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -33,6 +34,7 @@ from gquiz.bank.models import (
     Attempt,
     AttemptDay,
     Exam,
+    GroupExam,
     LastResult,
     Learner,
     Meta,
@@ -309,7 +311,21 @@ class Bank:
         # Units of work that write: on SQLite they take the write lock at BEGIN.
         self.writes: sessionmaker[Session] = make_sessionmaker(write_engine(self.engine))
         self._all_questions: tuple[str | None, tuple[QuestionView, ...]] | None = None
-        self._ensure_rollups()
+        # A study group's member (PostgreSQL role without write access to content): the bank
+        # is the organiser's, never rebuilt here, and the learner is the member's role.
+        self.member_role: str | None = self._member_role()
+        if self.member_role is None:
+            self._ensure_rollups()
+
+    def _member_role(self) -> str | None:
+        if self.engine.dialect.name != "postgresql":
+            return None
+        from gquiz.bank.group import is_member_session
+
+        with self.engine.connect() as conn:
+            if not is_member_session(conn):
+                return None
+            return str(conn.execute(text("SELECT session_user")).scalar_one())
 
     def _ensure_rollups(self) -> None:
         # The rollup's days are local days of one zone; when the learner's zone is not the
@@ -321,6 +337,8 @@ class Bank:
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
+        if self.member_role is not None:
+            return False  # only the organiser builds the shared bank
         return builder.needs_build(self.sessions, self.sources)
 
     def build(self, progress: builder.Progress | None = None, *, backup: bool = False) -> int:
@@ -353,7 +371,13 @@ class Bank:
 
     # -- learners ---------------------------------------------------------------------------
     def learner_id(self, name: str) -> int:
-        """The learner's row id, created on first use (safe when two processes race for it)."""
+        """The learner's row id, created on first use (safe when two processes race for it).
+
+        In a study group a member's learner is always their own role, whatever name is asked:
+        row-level security would refuse any other.
+        """
+        if self.member_role is not None:
+            name = self.member_role
         with self.sessions() as session:
             found = session.scalar(select(Learner.id).where(Learner.name == name))
         if found is not None:
@@ -652,6 +676,106 @@ class Bank:
         )
         return ids
 
+    # -- study groups: shared exams ---------------------------------------------------------
+    def publish_group_exam(
+        self, title: str, seed: int, n: int, minutes: int, opens: datetime, closes: datetime
+    ) -> int:
+        """The organiser publishes a shared exam; returns its id."""
+        with self.writes() as session:
+            row = GroupExam(
+                title=title,
+                seed=seed,
+                n_questions=n,
+                minutes=minutes,
+                opens_at=opens,
+                closes_at=closes,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            session.commit()
+            return row.id
+
+    def group_exams(self) -> list[dict[str, Any]]:
+        with self.sessions() as session:
+            rows = session.scalars(select(GroupExam).order_by(GroupExam.opens_at)).all()
+            return [_group_exam_dict(r) for r in rows]
+
+    def group_exam(self, exam_id: int) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(GroupExam, exam_id)
+            return _group_exam_dict(row) if row else None
+
+    def group_exam_sitting(self, learner_id: int, exam_id: int) -> tuple[int, bool] | None:
+        """(exam row id, submitted) of the learner's sitting of a shared exam, if any."""
+        with self.sessions() as session:
+            row = session.execute(
+                select(Exam.id, Exam.submitted_at)
+                .where(Exam.learner_id == learner_id, Exam.group_exam_id == exam_id)
+                .order_by(Exam.id.desc())
+            ).first()
+        return (row[0], row[1] is not None) if row else None
+
+    def group_exam_own_result(self, learner_id: int, exam_id: int) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            exam = session.scalars(
+                select(Exam).where(
+                    Exam.learner_id == learner_id,
+                    Exam.group_exam_id == exam_id,
+                    Exam.submitted_at.is_not(None),
+                )
+            ).first()
+            if exam is None:
+                return None
+            state = dict(exam.state or {})
+            rows = session.execute(
+                select(Attempt.section_id, Attempt.correct).where(Attempt.exam_id == exam.id)
+            ).all()
+        majors: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for section_id, ok in rows:
+            m = majors[section_id.split(".")[0]]
+            m[0] += int(ok)
+            m[1] += 1
+        return {
+            "score": int(state.get("score", 0)),
+            "total": int(state.get("total", exam.n_questions)),
+            "majors": {k: c / n for k, (c, n) in majors.items() if n},
+        }
+
+    def group_exam_distribution(self, exam_id: int) -> dict[str, Any]:
+        """The group's results (aggregates only, nothing below the member floor)."""
+        from gquiz.bank.group import MIN_MEMBERS
+
+        with self.engine.connect() as conn:
+            score = conn.execute(
+                text("SELECT * FROM gquiz_group_exam_scores(:g)"), {"g": exam_id}
+            ).first()
+            majors = conn.execute(
+                text("SELECT * FROM gquiz_group_exam_majors(:g)"), {"g": exam_id}
+            ).all()
+        out: dict[str, Any] = {"members": 0, "min_members": MIN_MEMBERS, "majors": []}
+        if score is not None:
+            out.update(members=score.members, median=score.median, q1=score.q1, q3=score.q3)
+            out["majors"] = [
+                {"major": r.major, "members": r.members, "median": r.median, "q1": r.q1, "q3": r.q3}
+                for r in majors
+            ]
+        return out
+
+    def group_exam_leaderboard(self, exam_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT name, score FROM gquiz_group_exam_leaderboard(:g)"), {"g": exam_id}
+            ).all()
+        return [{"name": r.name, "score": r.score} for r in rows]
+
+    def set_share_score(self, learner_id: int, share: bool) -> None:
+        """A member opts in to (or out of) the shared exams' leaderboard."""
+        with self.writes() as session:
+            session.execute(
+                update(Learner).where(Learner.id == learner_id).values(share_score=share)
+            )
+            session.commit()
+
     def submitted_exams(self, learner_id: int) -> list[tuple[str, dict[str, Any]]]:
         """(submission date, state) of the learner's graded exams, oldest first."""
         with self.sessions() as session:
@@ -878,6 +1002,18 @@ class Bank:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _group_exam_dict(row: GroupExam) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "seed": row.seed,
+        "n_questions": row.n_questions,
+        "minutes": row.minutes,
+        "opens_at": row.opens_at,
+        "closes_at": row.closes_at,
+    }
 
 
 def _question_view(q: Question) -> QuestionView:

@@ -240,7 +240,13 @@ class ExamSession:
     # -- lifecycle ------------------------------------------------------------------------------
     @classmethod
     def start(
-        cls, bank: Bank, learner_id: int, n: int, minutes: int, seed: int | None = None
+        cls,
+        bank: Bank,
+        learner_id: int,
+        n: int,
+        minutes: int,
+        seed: int | None = None,
+        group_exam_id: int | None = None,
     ) -> ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
@@ -256,6 +262,7 @@ class ExamSession:
                     remaining_s=minutes * 60.0,
                     items=items,
                     state={},
+                    group_exam_id=group_exam_id,
                 )
                 session.add(exam)
                 session.commit()

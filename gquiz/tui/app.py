@@ -24,8 +24,10 @@ class GQuizApp(App[None]):
     TITLE = "gquiz"
     SUB_TITLE = "G検定 学習・問題演習"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "終了", priority=True),
+        Binding("question_mark", "help", "ヘルプ"),
         Binding("slash", "search", "検索"),
+        # In every footer the screen's own q does this; Ctrl+Q works even inside inputs.
+        Binding("ctrl+q", "quit", "終了", priority=True, show=False),
     ]
 
     def __init__(self, settings: Settings, start: tuple[str, dict[str, Any]] | None = None):
@@ -34,6 +36,27 @@ class GQuizApp(App[None]):
         self.start = start
         self.bank: Bank | None = None
         self.learner_id: int | None = None
+
+    def action_help(self) -> None:
+        """The keys of the screen on top, generated from its bindings."""
+        from gquiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def _apply_saved_theme(self) -> None:
+        from gquiz.tui.prefs import load_prefs
+
+        theme = load_prefs().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme: Any) -> None:
+        """The theme picked in the command palette (Ctrl+P) is kept for the next run."""
+        from gquiz.tui.prefs import save_pref
+
+        save_pref("theme", theme.name)
 
     def action_search(self) -> None:
         """Open the search screen from anywhere (an open-book exam is searched under time)."""
@@ -45,6 +68,7 @@ class GQuizApp(App[None]):
     def on_mount(self) -> None:
         from gquiz.tui.screens.home import HomeScreen
 
+        self._apply_saved_theme()
         self.push_screen(HomeScreen())
         # Open the bank only once the first screen is on the terminal: its imports and file
         # hashing would otherwise compete with the first paint for the GIL.
@@ -83,6 +107,26 @@ class GQuizApp(App[None]):
             self.open_start(kind, {k: v for k, v in args.items() if v is not None})
         else:
             self.offer_resume()
+        if message.bank.member_role is not None:
+            self.announce_group_exams()
+
+    @work(thread=True, exclusive=True, group="group", exit_on_error=False, description="勉強会")
+    def announce_group_exams(self) -> None:
+        """A study group's member is told of the shared mock exams open now."""
+        from gquiz.bank.models import utcnow
+        from gquiz.study.group_exam import SharedExam
+
+        if self.bank is None or self.learner_id is None:
+            return
+        now = utcnow()
+        for shared in (SharedExam(**e) for e in self.bank.group_exams()):
+            sitting = self.bank.group_exam_sitting(self.learner_id, shared.id)
+            if shared.is_open(now) and not (sitting and sitting[1]):
+                self.call_from_thread(
+                    self.notify,
+                    f"勉強会の模擬試験を受けられます: {shared.label()}\ngquiz group sit {shared.id}",
+                    timeout=12,
+                )
 
     def open_start(self, kind: str, args: dict[str, Any]) -> None:
         """Open the screen a CLI command asked for (gquiz quiz / drill / review / exam / lab)."""
@@ -103,6 +147,10 @@ class GQuizApp(App[None]):
             self.action_exam(args)
         elif kind == "family":
             self.push_optional("gquiz.tui.screens.drill", "DrillScreen", args.get("family"))
+        elif kind == "note":
+            from gquiz.tui.screens.note import NoteScreen
+
+            self.push_screen(NoteScreen(args["topic"]))
         elif kind == "lab":
             self.push_optional("gquiz.tui.screens.labs", "LabsScreen", **args)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from gquiz.tui.widgets.inputs import JaInput
 
 if TYPE_CHECKING:
     from gquiz.engine.registry import SolverSpec
@@ -87,8 +89,9 @@ class CalculatorScreen(Screen[None]):
 
     CSS_PATH = "drill.tcss"
     BINDINGS = [
-        Binding("escape", "back", "戻る"),
+        Binding("q,escape", "back", "戻る"),
         Binding("ctrl+r", "solve", "計算する"),
+        Binding("slash", "filter", "絞り込み", show=False),
     ]
 
     def __init__(self) -> None:
@@ -101,14 +104,21 @@ class CalculatorScreen(Screen[None]):
         yield Static("読み込み中...", id="calc-status")
         with ContentSwitcher(initial="calc-pick", id="calc-switcher"):
             with Vertical(id="calc-pick"):
-                yield Static("計算の種類を選んで Enter", id="calc-pick-help")
+                yield Static(
+                    "計算の種類を選んで Enter (文字を入力すると絞り込み)", id="calc-pick-help"
+                )
+                yield JaInput(
+                    placeholder="絞り込み: 名前や説明の一部 (例: 畳み込み、iou)",
+                    id="calc-filter",
+                    select_on_focus=False,
+                )
                 yield OptionList(id="calc-solvers")
             with VerticalScroll(id="calc-body"):
                 yield Static("", id="calc-title")
                 yield Vertical(id="calc-form")
                 yield Static("", id="calc-error")
                 yield Static("", id="calc-result")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "電卓"
@@ -128,28 +138,73 @@ class CalculatorScreen(Screen[None]):
 
     def on_solvers_loaded(self, message: SolversLoaded) -> None:
         self.solvers = {s.name: s for s in message.solvers}
+        self._list_solvers("")
+        self.query_one("#calc-status", Static).update(f"電卓  {len(self.solvers)} 種類の計算")
+        self.query_one("#calc-solvers", OptionList).focus()
+
+    def _list_solvers(self, query: str) -> None:
+        """Show the solvers whose name or Japanese summary contains every word of ``query``."""
+        import unicodedata
+
+        words = unicodedata.normalize("NFKC", query).lower().split()
         options = self.query_one("#calc-solvers", OptionList)
         options.clear_options()
-        for spec in message.solvers:
-            options.add_option(
-                Option(Text.assemble((spec.summary_ja, "bold"), f"  {spec.name}"), id=spec.name)
-            )
-        self.query_one("#calc-status", Static).update(f"電卓  {len(self.solvers)} 種類の計算")
+        for spec in self.solvers.values():
+            hay = unicodedata.normalize("NFKC", f"{spec.name} {spec.summary_ja}").lower()
+            if all(w in hay for w in words):
+                options.add_option(
+                    Option(Text.assemble((spec.summary_ja, "bold"), f"  {spec.name}"), id=spec.name)
+                )
+        if words and not options.option_count:
+            options.add_option(Option("当てはまる計算がありません", disabled=True))
+        elif options.option_count:
+            options.highlighted = 0
+
+    @on(JaInput.Changed, "#calc-filter")
+    def _filter(self, event: JaInput.Changed) -> None:
+        self._list_solvers(event.value)
+
+    @on(JaInput.Submitted, "#calc-filter")
+    def _filter_done(self) -> None:
+        options = self.query_one("#calc-solvers", OptionList)
         options.focus()
+        if options.option_count and options.highlighted is not None:
+            options.action_select()
+
+    def action_filter(self) -> None:
+        if self.current is None:
+            self.query_one("#calc-filter", JaInput).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing a letter on the list goes to the filter box (type-to-filter)."""
+        options = self.query_one("#calc-solvers", OptionList)
+        if (
+            self.current is None
+            and options.has_focus
+            and event.is_printable
+            and event.character not in "q/"
+        ):
+            box = self.query_one("#calc-filter", JaInput)
+            box.value += event.character or ""
+            box.cursor_position = len(box.value)
+            box.focus()
+            event.stop()
 
     @on(OptionList.OptionSelected, "#calc-solvers")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
         spec = self.solvers.get(event.option.id or "")
         if spec is not None:
-            self.show_form(spec)
+            await self.show_form(spec)
 
-    def show_form(self, spec: SolverSpec) -> None:
+    async def show_form(self, spec: SolverSpec) -> None:
         self.current = spec
         self.query_one("#calc-switcher", ContentSwitcher).current = "calc-body"
         self.query_one("#calc-status", Static).update(f"{spec.name}  Enter で計算、escape で一覧へ")
         self.query_one("#calc-title", Static).update(spec.summary_ja)
         form = self.query_one("#calc-form", Vertical)
-        form.remove_children()
+        # Awaited: the next solver's inputs reuse ids like calc-param-x, and mounting them
+        # while the old ones are still being removed raised DuplicateIds (a crash).
+        await form.remove_children()
         widgets = []
         for p in spec.parameters:
             flag = (
@@ -159,9 +214,9 @@ class CalculatorScreen(Screen[None]):
             )
             widgets.append(Static(f"{p['name']}（{flag}）: {p['doc']}", classes="calc-label"))
             widgets.append(
-                Input(placeholder=p["name"], id=f"calc-param-{p['name']}", classes="calc-param")
+                JaInput(placeholder=p["name"], id=f"calc-param-{p['name']}", classes="calc-param")
             )
-        form.mount_all(widgets)
+        await form.mount_all(widgets)
         self.query_one("#calc-error", Static).update("")
         self.query_one("#calc-result", Static).update("")
         if widgets:

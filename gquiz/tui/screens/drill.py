@@ -21,10 +21,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Markdown, OptionList, Static
+from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.inputs import AnswerInput
+from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.problems import Family, Problem, Verdict
@@ -76,7 +78,7 @@ class DrillScreen(Screen[None]):
 
     CSS_PATH = "drill.tcss"
     BINDINGS = [
-        Binding("escape", "back", "戻る"),
+        Binding("q,escape", "back", "戻る"),
         Binding("n", "next", "次の問題"),
         Binding("c", "choices", "4択にする"),
         *[Binding(str(d), f"difficulty({d})", f"難易度{d}", show=False) for d in (1, 2, 3)],
@@ -108,21 +110,21 @@ class DrillScreen(Screen[None]):
                 yield Static("", id="drill-pick-help")
                 yield OptionList(id="drill-families")
             with VerticalScroll(id="drill-body"):
-                yield Markdown("", id="drill-statement")
-                yield Input(
+                yield JaMarkdown("", id="drill-statement")
+                yield AnswerInput(
                     placeholder="答えを入力して Enter（例: 12、0.75、1, 2, 3、1 2; 3 4）",
                     id="drill-answer",
                 )
                 yield Static(
-                    "Enter: 答え合わせ   Tab で入力欄を離れて c: 4択   n: 次の問題   escape: 戻る",
+                    "Enter: 答え合わせ   c: 4択 (入力欄が空のとき)   n: 次の問題   q / Esc: 戻る",
                     id="drill-hint",
                 )
-                yield Static("", id="drill-error")
+                yield Prose("", id="drill-error")
                 yield Vertical(id="drill-choices")
-                yield Static("", id="drill-verdict")
+                yield Prose("", id="drill-verdict")
                 yield Static("", id="drill-marks")
-                yield Markdown("", id="drill-solution")
-        yield Footer()
+                yield JaMarkdown("", id="drill-solution")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "計算ドリル"
@@ -232,7 +234,7 @@ class DrillScreen(Screen[None]):
         self.choice_mode = False
         self.query_one("#drill-switcher", ContentSwitcher).current = "drill-body"
         self._status(f"{problem.title}  難易度 {problem.difficulty}  {problem.id}")
-        self.query_one("#drill-statement", Markdown).update(problem.statement)
+        self.query_one("#drill-statement", JaMarkdown).update(problem.statement)
         answer = self.query_one("#drill-answer", Input)
         answer.value = ""
         answer.disabled = False
@@ -244,7 +246,7 @@ class DrillScreen(Screen[None]):
         self.query_one("#drill-verdict", Static).update("")
         self.query_one("#drill-verdict").remove_class("right", "wrong")
         self.query_one("#drill-marks", Static).update("")
-        solution = self.query_one("#drill-solution", Markdown)
+        solution = self.query_one("#drill-solution", JaMarkdown)
         solution.update("")
         solution.display = False
         self.query_one("#drill-body", VerticalScroll).scroll_home(animate=False)
@@ -381,7 +383,7 @@ class DrillScreen(Screen[None]):
                 verdict_w.set_classes("wrong")
             if v.marks:
                 marks.update(Text("あなたの答え（赤が違うセル）:\n").append_text(marks_text(v)))
-        solution = self.query_one("#drill-solution", Markdown)
+        solution = self.query_one("#drill-solution", JaMarkdown)
         md = problem.solution_md
         if message.picked is not None:
             md += "\n" + problem.mistakes_md

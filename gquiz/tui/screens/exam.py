@@ -18,25 +18,32 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
-    Label,
-    Markdown,
     OptionList,
     Static,
+    TabbedContent,
+    TabPane,
 )
 from textual.widgets.option_list import Option
 
-from gquiz.study.answers import toggle_pick
-from gquiz.tui.format import percent
+from gquiz.study.answers import format_choice_answer, toggle_pick
+from gquiz.tui.format import excerpt, pct, percent
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.inputs import JaInput
+from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.study.exam import ExamResult, ExamSession
+    from gquiz.study.history import ExamReview, ReviewItem
 
 SAVE_EVERY_S = 5
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
+_pct = pct
+
+
+def budget_s(n: int, minutes: int) -> float:
+    """Seconds per question a format allows (the real exam: 6000 s / 145 = 41 s)."""
+    return minutes * 60 / n if n else 0.0
 
 
 def clock(seconds: float) -> str:
@@ -52,12 +59,13 @@ class ExamReady(Message):
 @dataclass
 class ExamSubmitted(Message):
     result: ExamResult
+    review: ExamReview
 
 
 class ExamSetupScreen(Screen[None]):
     """Choose the real format, the pace drill, or what the command line asked for."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "戻る")]
+    BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
     def __init__(self, args: dict[str, Any]) -> None:
         super().__init__()
@@ -69,25 +77,34 @@ class ExamSetupScreen(Screen[None]):
         yield Header()
         presets = [
             Option(
-                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約41秒)",
+                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約{budget_s(*REAL):.0f}秒)",
                 id=f"{REAL[0]}:{REAL[1]}",
             ),
-            Option(f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分", id=f"{PACE[0]}:{PACE[1]}"),
+            Option(
+                f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分 (1問あたり約{budget_s(*PACE):.0f}秒)",
+                id=f"{PACE[0]}:{PACE[1]}",
+            ),
         ]
         n, m = self.args.get("n"), self.args.get("minutes")
         if n and m and (n, m) not in (REAL, PACE):
-            presets.insert(0, Option(f"指定の形式  {n} 問 / {m} 分", id=f"{n}:{m}"))
+            presets.insert(
+                0,
+                Option(
+                    f"指定の形式  {n} 問 / {m} 分 (1問あたり約{budget_s(n, m):.0f}秒)",
+                    id=f"{n}:{m}",
+                ),
+            )
         with Vertical(id="exam-setup"):
-            yield Label(
+            yield Prose(
                 "模擬試験を始めます。形式を選んで Enter を押してください。", id="exam-setup-title"
             )
             yield OptionList(*presets, id="exam-presets")
-            yield Static(
+            yield Prose(
                 "試験中: 1〜9 で選択 (何度でも変更可)、←→ で前後、f でフラグ、g で問題へジャンプ、"
-                "s で提出、q で中断 (次回起動時に残り時間から再開できます)。",
+                "s で提出、q / Esc で中断 (次回起動時に残り時間から再開できます)。",
                 id="exam-help",
             )
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         opts = self.query_one(OptionList)
@@ -113,7 +130,7 @@ class ExamScreen(Screen[None]):
         Binding("f", "flag", "フラグ"),
         Binding("g", "jump", "ジャンプ"),
         Binding("s", "submit", "提出"),
-        Binding("q", "leave", "中断"),
+        Binding("q,escape", "leave", "中断 (保存)"),
     ]
 
     def __init__(
@@ -130,9 +147,9 @@ class ExamScreen(Screen[None]):
         yield Header()
         yield Static("模擬試験を準備しています...", id="exam-status")
         with VerticalScroll(id="exam-body"):
-            yield Markdown("", id="exam-stem")
+            yield JaMarkdown("", id="exam-stem")
             yield Vertical(id="exam-choices")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "模擬試験"
@@ -160,7 +177,7 @@ class ExamScreen(Screen[None]):
         s = self.session
         assert s is not None
         q = s.questions[s.current]
-        await self.query_one("#exam-stem", Markdown).update(q.stem)
+        await self.query_one("#exam-stem", JaMarkdown).update(q.stem)
         box = self.query_one("#exam-choices", Vertical)
         await box.remove_children()
         await box.mount_all(ChoiceItem(i, c.text) for i, c in enumerate(q.choices))
@@ -179,14 +196,13 @@ class ExamScreen(Screen[None]):
         s = self.session
         if s is None:
             return
-        from gquiz.study.exam import BUDGET_S
-
         q = s.questions[s.current]
+        budget = budget_s(s.total, s.minutes)
         pace = s.pace()
         pace_text = (
-            f"ペース {pace:.0f}秒/問 (目安{BUDGET_S:.0f}秒)"
+            f"ペース {pace:.0f}秒/問 (目安{budget:.0f}秒)"
             if pace is not None
-            else f"目安 {BUDGET_S:.0f}秒/問"
+            else f"目安 {budget:.0f}秒/問"
         )
         flag = " [フラグ]" if s.current in s.flags else ""
         two = " 2つ選ぶ" if q.n_correct == 2 else ""
@@ -295,11 +311,17 @@ class ExamScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="採点")
     def grade(self) -> None:
+        from gquiz.study.history import review_of_result
+
         assert self.session is not None
-        self.post_message(ExamSubmitted(self.session.submit()))
+        result = self.session.submit()
+        self.post_message(ExamSubmitted(result, review_of_result(self.session, result)))
 
     def on_exam_submitted(self, message: ExamSubmitted) -> None:
-        self.app.switch_screen(ExamResultsScreen(message.result))
+        assert self.session is not None
+        self.app.switch_screen(
+            ExamResultsScreen(message.result, self.session.exam_id, message.review)
+        )
 
     def action_leave(self) -> None:
         s = self.session
@@ -316,7 +338,7 @@ class ExamScreen(Screen[None]):
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "キャンセル"),
+        Binding("q,escape,n", "dismiss(False)", "キャンセル"),
         Binding("y", "dismiss(True)", "はい"),
     ]
 
@@ -326,7 +348,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.text)
+            yield Prose(self.text)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("はい (y)", id="yes", variant="primary")
                 yield Button("いいえ (Esc)", id="no")
@@ -342,7 +364,7 @@ class ResumeDialog(ModalScreen[bool | None]):
     BINDINGS = [
         Binding("y", "dismiss(True)", "再開"),
         Binding("d", "dismiss(False)", "破棄"),
-        Binding("escape", "dismiss(None)", "あとで"),
+        Binding("q,escape", "dismiss(None)", "あとで"),
     ]
 
     def __init__(self, session: ExamSession) -> None:
@@ -352,13 +374,16 @@ class ResumeDialog(ModalScreen[bool | None]):
     def compose(self) -> ComposeResult:
         s = self.session
         with Vertical(classes="dialog"):
-            yield Label(
-                f"中断した模擬試験があります: {s.total} 問中 {len(s.answers)} 問回答済み、残り {clock(s.remaining_s)}。\n再開しますか？"
+            # Prose wraps (a Label cut the line before the time left at 80 columns).
+            yield Prose(
+                f"中断した模擬試験があります: {s.total} 問中 {len(s.answers)} 問回答済み、"
+                f"残り時間 {clock(s.remaining_s)}。\n再開しますか？",
+                id="resume-text",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("再開 (y)", id="resume", variant="primary")
                 yield Button("破棄 (d)", id="discard", variant="error")
-                yield Button("あとで (Esc)", id="later")
+                yield Button("あとで (q)", id="later")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -367,6 +392,7 @@ class ResumeDialog(ModalScreen[bool | None]):
 
 class JumpDialog(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "キャンセル")]
+    """Only Esc: q, digits and letters go into the number box."""
 
     def __init__(self, total: int, flagged: list[int], unanswered: list[int]) -> None:
         super().__init__()
@@ -380,9 +406,9 @@ class JumpDialog(ModalScreen[int | None]):
             return (shown + (" ..." if len(xs) > 20 else "")) or "なし"
 
         with Vertical(classes="dialog"):
-            yield Label(f"何問目へ移動しますか？ (1〜{self.total})")
-            yield Static(f"フラグ: {nums(self.flagged)}\n未回答: {nums(self.unanswered)}")
-            yield Input(placeholder="番号", id="jump-to")
+            yield Prose(f"何問目へ移動しますか？ (1〜{self.total}、Esc でキャンセル)")
+            yield Prose(f"フラグ: {nums(self.flagged)}\n未回答: {nums(self.unanswered)}")
+            yield JaInput(placeholder="番号", id="jump-to")
 
     @on(Input.Submitted, "#jump-to")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -395,69 +421,129 @@ class JumpDialog(ModalScreen[int | None]):
             self.notify(f"1〜{self.total} の番号を入力してください。", severity="warning")
 
 
+@dataclass
+class ReviewLoaded(Message):
+    review: ExamReview | None
+
+
 class ExamResultsScreen(Screen[None]):
-    """Score per 大項目 as a chart, time per question, wrong answers and the effect on mastery."""
+    """Score, then every question as a list row that opens it; 大項目 and mastery on a tab.
 
-    BINDINGS = [Binding("escape,q,h", "app.pop_screen", "ホームへ")]
+    The list is a DataTable, which draws only the rows on screen: a 145-question exam used to
+    be one Markdown document of every wrong question (60,000 characters, thousands of
+    widgets, seconds to lay out); a question's full text is laid out only when it is opened.
+    """
 
-    def __init__(self, result: ExamResult) -> None:
+    BINDINGS = [
+        Binding("q,escape", "app.pop_screen", "戻る"),
+        Binding("w", "toggle_wrong", "間違いのみ/全問"),
+    ]
+
+    def __init__(
+        self, result: ExamResult | None, exam_id: int, review: ExamReview | None = None
+    ) -> None:
         super().__init__()
         self.result = result
+        self.exam_id = exam_id
+        self.review: ExamReview | None = review
+        self.only_wrong = False
+        self.shown: list[ReviewItem] = []
 
     def compose(self) -> ComposeResult:
-        from textual_plotext import PlotextPlot
-
-        r = self.result
         yield Header()
-        with VerticalScroll(id="exam-results"):
-            yield Static(
-                f"得点: {r.total} 問中 {r.score} 問正解 ({percent(r.score, r.total)})"
-                + (f"  未回答 {len(r.unanswered)} 問" if r.unanswered else ""),
-                id="exam-score",
-            )
-            yield PlotextPlot(id="exam-chart")
-            table: DataTable[str] = DataTable(
-                id="exam-majors", cursor_type="none", zebra_stripes=True
-            )
-            table.add_columns("大項目", "正解", "正答率", "定着度 前", "後")
-            for major, (c, t) in r.per_major.items():
-                table.add_row(
-                    major,
-                    f"{c}/{t}",
-                    percent(c, t),
-                    _pct(r.mastery_before.get(major)),
-                    _pct(r.mastery_after.get(major)),
-                )
-            yield table
-            times = [t for t in r.times_ms if t]
-            if times:
-                slow = sorted(range(len(r.times_ms)), key=lambda i: -r.times_ms[i])[:5]
-                yield Static(
-                    f"1問あたり平均 {sum(times) / len(times) / 1000:.0f} 秒 (目安 41 秒)。"
-                    f"時間のかかった問題: "
-                    + ", ".join(f"問{i + 1} ({r.times_ms[i] / 1000:.0f}秒)" for i in slow),
-                    id="exam-times",
-                )
-            yield Label(f"間違えた問題 ({len(r.wrong)} 問)", id="exam-wrong-title")
-            parts = []
-            for pos, q, picks in r.wrong:
-                mine = ",".join(str(p + 1) for p in picks) or "未回答"
-                right = ",".join(str(p + 1) for p in sorted(q.correct_positions))
-                parts.append(
-                    f"### 問{pos + 1} ({q.section_id})  あなた: {mine} / 正解: {right}\n\n{q.stem}\n\n"
-                    + "\n".join(f"{i}. {c.text}" for i, c in enumerate(q.choices, start=1))
-                    + f"\n\n**解説** {q.explanation}\n"
-                )
-            yield Markdown("\n\n".join(parts) or "全問正解です。", id="exam-wrong")
-        yield Footer()
+        # Kept as attributes: the second tab's widgets are mounted later than this screen, and
+        # a DataTable takes its rows before it is mounted.
+        self._score = Prose("採点結果を読み込んでいます...", id="exam-score")
+        self._items: DataTable[str] = DataTable(
+            id="exam-items", cursor_type="row", zebra_stripes=True
+        )
+        self._majors: DataTable[str] = DataTable(
+            id="exam-majors", cursor_type="none", zebra_stripes=True
+        )
+        self._times = Prose("", id="exam-times")
+        yield self._score
+        with TabbedContent(id="exam-tabs"):
+            with TabPane("問題一覧", id="exam-tab-items"):
+                yield self._items
+            with TabPane("大項目別", id="exam-tab-majors"):
+                with VerticalScroll():
+                    yield self._majors
+                    yield self._times
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "模擬試験の結果"
+        if self.review is not None:  # just submitted: the session's own answers
+            self.post_message(ReviewLoaded(self.review))
+        else:  # reopened from 履歴: rebuilt from the database
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="採点結果を読み込む")
+    def load(self) -> None:
+        from gquiz.study.history import exam_review
+
+        self.post_message(ReviewLoaded(exam_review(self.app.bank, self.exam_id)))  # type: ignore[attr-defined]
+
+    def on_review_loaded(self, message: ReviewLoaded) -> None:
+        review = self.review = message.review
+        if review is None:
+            self._score.update("この模擬試験の結果は見つかりません。")
+            return
+        missing = f"  未回答 {review.unanswered} 問" if review.unanswered else ""
+        self._score.update(
+            f"得点: {review.total} 問中 {review.score} 問正解 ({percent(review.score, review.total)})"
+            f"{missing}   Enter: 問題を開く"
+        )
+        majors = self._majors
         r = self.result
-        chart = self.query_one("#exam-chart")
-        plt = chart.plt  # type: ignore[attr-defined]
-        labels = [m.removeprefix("S") for m in r.per_major]
-        values = [c * 100 / t if t else 0 for c, t in r.per_major.values()]
-        plt.bar(labels, values, width=0.5)
-        plt.ylim(0, 100)
-        plt.title("大項目ごとの正答率 (%)")
+        if r is not None:
+            majors.add_columns("大項目", "正解", "正答率", "定着度 前", "後")
+        else:
+            majors.add_columns("大項目", "正解", "正答率")
+        for major, (c, t) in review.per_major.items():
+            row = [major, f"{c}/{t}", percent(c, t)]
+            if r is not None:
+                row += [_pct(r.mastery_before.get(major)), _pct(r.mastery_after.get(major))]
+            majors.add_row(*row)
+        times = [it.time_ms for it in review.items if it.time_ms]
+        if times:
+            slow = sorted(review.items, key=lambda it: -it.time_ms)[:5]
+            self._times.update(
+                f"1問あたり平均 {sum(times) / len(times) / 1000:.0f} 秒 (目安 41 秒)。"
+                "時間のかかった問題: "
+                + "、".join(f"問{it.number} ({it.time_ms / 1000:.0f}秒)" for it in slow)
+            )
+        self._items.add_columns("問", "判定", "あなた", "正解", "中項目", "問題")
+        self._fill()
+        self._items.focus()
+
+    def _fill(self) -> None:
+        assert self.review is not None
+        table = self._items
+        table.clear()
+        self.shown = [it for it in self.review.items if not (self.only_wrong and it.correct)]
+        for it in self.shown:
+            q = it.question
+            table.add_row(
+                str(it.number),
+                "正解" if it.correct else ("未回答" if not it.picks else "不正解"),
+                format_choice_answer(it.picks) if it.picks else "-",
+                format_choice_answer(q.correct_positions),
+                q.section_id,
+                excerpt(q.stem, 40),
+            )
+        label = "間違えた問題" if self.only_wrong else "問題一覧"
+        for tabs in self.query("#exam-tabs").results(TabbedContent):
+            tabs.get_tab("exam-tab-items").label = f"{label} ({len(self.shown)})"  # type: ignore[assignment]
+
+    def action_toggle_wrong(self) -> None:
+        if self.review is not None:
+            self.only_wrong = not self.only_wrong
+            self._fill()
+
+    @on(DataTable.RowSelected, "#exam-items")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from gquiz.tui.screens.question import QuestionScreen
+
+        if self.shown:
+            self.app.push_screen(QuestionScreen(self.shown, event.cursor_row, "模擬試験の振り返り"))

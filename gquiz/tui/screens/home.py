@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, Tree
 
-from gquiz.tui.format import percent
+from gquiz.tui.format import pct, pct_range, percent
 from gquiz.tui.messages import BankFailed, BankProgress, BankReady, OverviewLoaded, StartQuiz
+from gquiz.tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import MajorView, SectionView, TopicView
@@ -33,22 +34,23 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "note", "ノート"),
         Binding("s", "quiz", "出題"),
-        Binding("w", "drill('weak')", "弱点克服"),
+        Binding("w", "drill('weak')", "弱点"),
         Binding("r", "review", "復習"),
         Binding("e", "app.exam", "模擬試験"),
         Binding("t", "stats", "成績"),
-        Binding("d", "family_drill", "計算ドリル"),
+        Binding("h", "history", "履歴"),
+        Binding("d", "family_drill", "計算ドリル", show=False),
         Binding("c", "calculator", "電卓", show=False),
         Binding("l", "labs", "ラボ", show=False),
         Binding("m", "mixed", "ランダム10問", show=False),
         Binding("x", "drill('wrong')", "間違えた問題", show=False),
         Binding("u", "drill('new')", "未回答", show=False),
         Binding("g", "drill('flagged')", "フラグ付き", show=False),
-        Binding("q", "app.quit", "終了"),
+        Binding("q,escape", "app.quit", "終了"),
     ]
     MODES_HELP = (
-        "w 弱点克服 r 復習{due} e 模擬試験 t 成績 d 計算ドリル c 電卓 l ラボ\n"
-        "s 出題 n ノート m ランダム10問 x 間違えた問題 u 未回答 g フラグ付き"
+        "w 弱点克服 r 復習{due} e 模擬試験 t 成績 h 履歴 d 計算ドリル c 電卓 l ラボ\n"
+        "s 出題 n ノート m ランダム10問 x 間違えた問題 u 未回答 g フラグ付き ? ヘルプ"
     )
 
     def __init__(self) -> None:
@@ -62,7 +64,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="loading"):
             yield Label("問題バンクを準備しています...", id="loading-label")
             yield ProgressBar(id="loading-bar", show_eta=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         if getattr(self.app, "bank", None) is not None:
@@ -78,8 +80,8 @@ class HomeScreen(Screen[None]):
             Horizontal(
                 tree,
                 VerticalScroll(
-                    Static("", id="detail-title"),
-                    Static("左の一覧から項目を選んでください。", id="detail-body"),
+                    Prose("", id="detail-title"),
+                    Prose("左の一覧から項目を選んでください。", id="detail-body"),
                     id="detail",
                 ),
                 id="home-body",
@@ -191,14 +193,14 @@ class HomeScreen(Screen[None]):
         st = self.stats.get(key)
         if not st or not st["attempts"]:
             return "-"
-        return f"{st['mastery_low'] * 100:.0f}-{st['mastery_high'] * 100:.0f}%"
+        return pct_range(st["mastery_low"], st["mastery_high"])
 
     def _mastery_lines(self, key: tuple[str, str]) -> list[str]:
         st = self.stats.get(key)
         if not st or not st["attempts"]:
             return ["定着度: 未学習"]
         lines = [
-            f"定着度: {st['mastery'] * 100:.0f}%  (90%の範囲 {st['mastery_low'] * 100:.0f}〜{st['mastery_high'] * 100:.0f}%)  {st['level']}",
+            f"定着度: {pct(st['mastery'])}  (90%の範囲 {pct_range(st['mastery_low'], st['mastery_high'])})  {st['level']}",
             f"回答 {st['attempts']} 回  正答率 {percent(st['correct'], st['attempts'])}",
         ]
         if st.get("due"):
@@ -219,8 +221,8 @@ class HomeScreen(Screen[None]):
 
     def _update_detail(self) -> None:
         ref = self.selected
-        title = self.query_one("#detail-title", Static)
-        body = self.query_one("#detail-body", Static)
+        title = self.query_one("#detail-title", Prose)
+        body = self.query_one("#detail-body", Prose)
         if ref is None:
             return
         item = self._find(ref)
@@ -295,6 +297,11 @@ class HomeScreen(Screen[None]):
         from gquiz.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_history(self) -> None:
+        from gquiz.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     def action_family_drill(self) -> None:
         family = None

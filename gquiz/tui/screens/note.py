@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Footer, Header
 
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.widgets.prose import JaMarkdownViewer
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import TopicView
@@ -25,7 +26,7 @@ class NoteLoaded(Message):
 
 class NoteScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("s", "quiz", "このトピックを出題"),
         Binding("t", "toggle_toc", "目次"),
     ]
@@ -41,8 +42,8 @@ class NoteScreen(Screen[None]):
         yield Header()
         # In a narrow terminal the contents panel would take half the text's width: `t` shows it.
         wide = self.app.size.width >= 100
-        yield MarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
-        yield Footer()
+        yield JaMarkdownViewer("読み込み中...", show_table_of_contents=wide, id="note")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.load()
@@ -53,7 +54,7 @@ class NoteScreen(Screen[None]):
 
     async def on_note_loaded(self, message: NoteLoaded) -> None:
         self.topic = message.topic
-        viewer = self.query_one("#note", MarkdownViewer)
+        viewer = self.query_one("#note", JaMarkdownViewer)
         if message.topic is None:
             await viewer.document.update("ノートが見つかりません。")
             return
@@ -79,12 +80,12 @@ class NoteScreen(Screen[None]):
         """Scroll the note to a heading (by its text, as the contents list shows it)."""
         from textual._slug import slug
 
-        return self.query_one("#note", MarkdownViewer).document.goto_anchor(slug(heading))
+        return self.query_one("#note", JaMarkdownViewer).document.goto_anchor(slug(heading))
 
     def action_quiz(self) -> None:
         if self.topic is not None:
             self.post_message(StartQuiz({"topic": self.slug}, self.topic.title))
 
     def action_toggle_toc(self) -> None:
-        viewer = self.query_one("#note", MarkdownViewer)
+        viewer = self.query_one("#note", JaMarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents

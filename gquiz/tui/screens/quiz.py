@@ -11,10 +11,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
 from gquiz.tui.widgets.choice import ChoiceItem
+from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, QuestionView
@@ -59,11 +60,11 @@ class QuizScreen(Screen[None]):
             yield Static("読み込み中...", id="quiz-status")
             yield ProgressBar(id="quiz-progress", show_eta=False)
         with VerticalScroll(id="quiz-body"):
-            yield Markdown("", id="stem")
+            yield JaMarkdown("", id="stem")
             yield Vertical(id="choices")
-            yield Static("", id="verdict")
-            yield Markdown("", id="explanation")
-        yield Footer()
+            yield Prose("", id="verdict")
+            yield JaMarkdown("", id="explanation")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.quiz_title
@@ -127,13 +128,13 @@ class QuizScreen(Screen[None]):
         self.query_one("#quiz-status", Static).update(
             f"問 {session.index + 1}/{total}   正解 {session.n_correct}/{session.index}   難易度 {q.difficulty}{multi}"
         )
-        await self.query_one("#stem", Markdown).update(q.stem)
+        await self.query_one("#stem", JaMarkdown).update(q.stem)
         box = self.query_one("#choices", Vertical)
         await box.remove_children()
         await box.mount_all(ChoiceItem(i, c.text) for i, c in enumerate(q.choices))
         self.query_one("#verdict", Static).update("")
         self.query_one("#verdict").remove_class("right", "wrong")
-        explanation = self.query_one("#explanation", Markdown)
+        explanation = self.query_one("#explanation", JaMarkdown)
         await explanation.update("")
         explanation.display = False
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
@@ -204,7 +205,7 @@ class QuizScreen(Screen[None]):
         else:
             verdict.update(f"不正解  正解は {format_choice_answer(q.correct_positions)}")
             verdict.set_classes("wrong")
-        explanation = self.query_one("#explanation", Markdown)
+        explanation = self.query_one("#explanation", JaMarkdown)
         explanation.display = True
         await explanation.update("### 解説\n\n" + q.explanation)
         session = self.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,21 +13,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from gquiz.study.answers import format_choice_answer
-from gquiz.tui.format import percent
+from gquiz.tui.format import excerpt, percent
 from gquiz.tui.messages import StartQuiz
 
 if TYPE_CHECKING:
     from gquiz.study.quiz import Graded
 
 
-def _excerpt(text: str, width: int = 30) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 3] + "..."
-
-
 class ResultsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q,h", "app.pop_screen", "ホームへ"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("r", "retry", "間違えた問題をもう一度"),
     ]
 
@@ -40,7 +36,10 @@ class ResultsScreen(Screen[None]):
         n = len(self.results)
         right = sum(r.correct for r in self.results)
         with VerticalScroll(id="results-body"):
-            yield Static(f"結果: {n} 問中 {right} 問正解 ({percent(right, n)})", id="score")
+            yield Static(
+                f"結果: {n} 問中 {right} 問正解 ({percent(right, n)})   Enter: 問題を開く",
+                id="score",
+            )
             table: DataTable[str] = DataTable(
                 id="per-question", cursor_type="row", zebra_stripes=True
             )
@@ -51,7 +50,7 @@ class ResultsScreen(Screen[None]):
                     "正解" if r.correct else "不正解",
                     format_choice_answer(r.picks),
                     format_choice_answer(r.question.correct_positions),
-                    _excerpt(r.question.stem),
+                    excerpt(r.question.stem, 36),
                 )
             yield table
             per: dict[str, list[bool]] = defaultdict(list)
@@ -62,10 +61,23 @@ class ResultsScreen(Screen[None]):
                 got = per[sid]
                 lines.append(f"  {sid:<6} {sum(got)}/{len(got)}  {percent(sum(got), len(got))}")
             yield Static("\n".join(lines), id="per-section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.quiz_title
+        self.query_one("#per-question", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#per-question")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: that question again, with the answer given, the right one and why."""
+        from gquiz.study.history import ReviewItem
+        from gquiz.tui.screens.question import QuestionScreen
+
+        items = [
+            ReviewItem(i, r.question, r.picks, r.correct, r.elapsed_ms)
+            for i, r in enumerate(self.results, start=1)
+        ]
+        self.app.push_screen(QuestionScreen(items, event.cursor_row, self.quiz_title))
 
     def action_retry(self) -> None:
         wrong = [r.question.id for r in self.results if not r.correct]

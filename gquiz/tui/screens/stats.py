@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
+
+from gquiz.tui.format import pct, pct_range
+from gquiz.tui.widgets.prose import Prose
 
 
 @dataclass
@@ -21,13 +24,18 @@ class StatsLoaded(Message):
 
 class StatsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "戻る"),
+        Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("w", "weak", "弱点克服"),
+        Binding("s", "quiz_topic", "トピックを出題", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weak_slugs: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("集計しています...", id="stats-summary")
+        yield Prose("集計しています...", id="stats-summary")
         with TabbedContent(id="stats-tabs"):
             with TabPane("定着度", id="tab-mastery"):
                 yield PlotextPlot(id="chart-mastery")
@@ -37,8 +45,9 @@ class StatsScreen(Screen[None]):
             with TabPane("復習予定", id="tab-due"):
                 yield PlotextPlot(id="chart-due")
             with TabPane("苦手トピック", id="tab-weak"):
+                yield Static("Enter: ノートを読む   s: このトピックを出題", id="weak-help")
                 yield DataTable(id="table-weak", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "成績"
@@ -56,13 +65,13 @@ class StatsScreen(Screen[None]):
         total = st["total"]
         if total["attempts"]:
             summary = (
-                f"回答 {total['attempts']} 回  正答率 {total['accuracy'] * 100:.0f}%  "
-                f"定着度 {total['mastery'] * 100:.0f}% ({total['mastery_low'] * 100:.0f}〜{total['mastery_high'] * 100:.0f}%)  "
+                f"回答 {total['attempts']} 回  正答率 {pct(total['accuracy'])}  "
+                f"定着度 {pct(total['mastery'])} ({pct_range(total['mastery_low'], total['mastery_high'])})  "
                 f"今日の復習 {total['due']} 問"
             )
         else:
             summary = "まだ回答がありません。問題を解くとここに成績が表示されます。"
-        self.query_one("#stats-summary", Static).update(summary)
+        self.query_one("#stats-summary", Prose).update(summary)
 
         majors = st["majors"]
         plt = self.query_one("#chart-mastery", PlotextPlot).plt
@@ -79,13 +88,17 @@ class StatsScreen(Screen[None]):
         table.add_columns("大項目", "回答", "正答率", "定着度 (90%の範囲)", "復習")
         for m in majors:
             rng = (
-                f"{m['mastery'] * 100:.0f}% ({m['mastery_low'] * 100:.0f}-{m['mastery_high'] * 100:.0f})"
+                f"{pct(m['mastery'])} ({pct_range(m['mastery_low'], m['mastery_high'])})"
                 if m["attempts"]
                 else "-"
             )
-            acc = f"{m['accuracy'] * 100:.0f}%" if m["accuracy"] is not None else "-"
+            # The full 大項目 title: the table scrolls sideways rather than cut it.
             table.add_row(
-                f"{m['id']} {m['title'][:10]}", str(m["attempts"]), acc, rng, str(m["due"])
+                f"{m['id']} {m['title']}",
+                str(m["attempts"]),
+                pct(m["accuracy"]),
+                rng,
+                str(m["due"]),
             )
 
         days = st["accuracy_by_day"][-30:]
@@ -106,15 +119,34 @@ class StatsScreen(Screen[None]):
         weak = self.query_one("#table-weak", DataTable)
         weak.clear(columns=True)
         weak.add_columns("トピック", "中項目", "回答", "定着度 (90%の範囲)")
+        self.weak_slugs = [(t["slug"], t["title"]) for t in st["weakest_topics"]]
         for t in st["weakest_topics"]:
             weak.add_row(
-                t["title"][:18],
+                t["title"],
                 t["section"],
                 str(t["attempts"]),
-                f"{t['mastery'] * 100:.0f}% ({t['mastery_low'] * 100:.0f}-{t['mastery_high'] * 100:.0f})",
+                f"{pct(t['mastery'])} ({pct_range(t['mastery_low'], t['mastery_high'])})",
             )
         for chart in self.query(PlotextPlot):
             chart.refresh()
+
+    @on(DataTable.RowSelected, "#table-weak")
+    def _open_note(self, event: DataTable.RowSelected) -> None:
+        """Enter on a weak topic: its note (s from there, or here, starts its questions)."""
+        from gquiz.tui.screens.note import NoteScreen
+
+        if event.cursor_row < len(self.weak_slugs):
+            self.app.push_screen(NoteScreen(self.weak_slugs[event.cursor_row][0]))
+
+    def action_quiz_topic(self) -> None:
+        from gquiz.tui.messages import StartQuiz
+
+        table = self.query_one("#table-weak", DataTable)
+        if not self.weak_slugs or not table.has_focus:
+            self.notify("苦手トピックの表でトピックを選んでください。", severity="warning")
+            return
+        slug, title = self.weak_slugs[min(table.cursor_row, len(self.weak_slugs) - 1)]
+        self.app.post_message(StartQuiz({"topic": slug}, title))
 
     def action_weak(self) -> None:
         from gquiz.tui.messages import StartQuiz

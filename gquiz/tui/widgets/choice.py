@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
+from gquiz.tui.widgets.prose import JaText
+
 
 def inline_markdown(text: str) -> Text:
     """Render the inline Markdown that choices use (code spans, bold) as Rich text."""
@@ -23,7 +25,7 @@ def inline_markdown(text: str) -> Text:
 
 
 class ChoiceItem(Static):
-    """A choice line `1. text`; its CSS classes show selected / correct / wrong."""
+    """A choice `1. text` with a hanging indent; its CSS classes show selected / correct / wrong."""
 
     DEFAULT_CSS = """
     ChoiceItem { padding: 0 1; margin: 0 0 1 0; }
@@ -42,10 +44,9 @@ class ChoiceItem(Static):
         self.index = index
         self.text = text
 
-    def render_label(self, mark: str = " ") -> Text:
-        label = Text(f"{mark} {self.index + 1}. ")
-        label.append_text(inline_markdown(self.text))
-        return label
+    def render_label(self, mark: str = " ") -> JaText:
+        """`✓ 1. text`, wrapped lines hanging under the text (never under the number)."""
+        return JaText(inline_markdown(self.text), Text(f"{mark} {self.index + 1}. "))
 
     def on_mount(self) -> None:
         self.update(self.render_label())

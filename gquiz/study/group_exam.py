@@ -1,0 +1,110 @@
+"""Shared mock exams of a study group: published once, sat by every member, compared after.
+
+The organiser publishes an exam (size, minutes, seed, open and close times). A member sits it
+as any timed exam — the same seed gives every member the same questions in the same orders,
+and it resumes after a crash like any exam. Afterwards a member sees their result against the
+group's distribution (per 大項目, only once at least three members have submitted), and the
+leaderboard lists only the members who opted in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gquiz.bank.models import utcnow
+from gquiz.bank.repo import Bank
+from gquiz.study.exam import ExamSession
+
+
+@dataclass(frozen=True)
+class SharedExam:
+    id: int
+    title: str
+    seed: int
+    n_questions: int
+    minutes: int
+    opens_at: datetime
+    closes_at: datetime
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+    def label(self) -> str:
+        return (
+            f"#{self.id} {self.title} ({self.n_questions} 問 / {self.minutes} 分、"
+            f"{self.opens_at:%m/%d %H:%M}〜{self.closes_at:%m/%d %H:%M})"
+        )
+
+
+class GroupExamError(Exception):
+    """Not open, unknown, or already sat; str() is one Japanese sentence."""
+
+
+def sit(bank: Bank, learner_id: int, exam_id: int, now: datetime | None = None) -> ExamSession:
+    """The member's sitting of a shared exam: resumed if begun, new if open, else an error."""
+    now = now or utcnow()
+    shared = bank.group_exam(exam_id)
+    if shared is None:
+        raise GroupExamError(f"勉強会の模擬試験 #{exam_id} はありません。")
+    mine = bank.group_exam_sitting(learner_id, exam_id)
+    if mine is not None:
+        sitting_id, submitted = mine
+        if submitted:
+            raise GroupExamError(
+                f"模擬試験 #{exam_id} は提出済みです (結果: gquiz group results {exam_id})。"
+            )
+        session = ExamSession.unfinished(bank, learner_id)
+        if session is not None and session.exam_id == sitting_id:
+            return session
+    if not SharedExam(**shared).is_open(now):
+        raise GroupExamError(f"模擬試験 #{exam_id} は受験期間外です。")
+    return ExamSession.start(
+        bank,
+        learner_id,
+        shared["n_questions"],
+        shared["minutes"],
+        shared["seed"],
+        group_exam_id=exam_id,
+    )
+
+
+def results(bank: Bank, learner_id: int, exam_id: int) -> dict[str, Any]:
+    """The member's score and per-大項目 shares beside the group's distribution."""
+    return {
+        "exam": exam_id,
+        "mine": bank.group_exam_own_result(learner_id, exam_id),
+        "group": bank.group_exam_distribution(exam_id),
+        "leaderboard": bank.group_exam_leaderboard(exam_id),
+    }
+
+
+def format_results(data: dict[str, Any]) -> str:
+    mine, group = data["mine"], data["group"]
+    lines = []
+    if mine:
+        lines.append(f"あなたの得点: {mine['score']} / {mine['total']} 問")
+    else:
+        lines.append("この模擬試験はまだ提出していません。")
+    if group["members"] < group["min_members"]:
+        lines.append(
+            f"グループの分布は {group['min_members']} 人以上が提出すると表示します (現在 {group['members']} 人)。"
+        )
+    else:
+        lines.append(
+            f"グループ ({group['members']} 人): 中央値 {group['median']:.0f} 問 (四分位 {group['q1']:.0f}〜{group['q3']:.0f})"
+        )
+        for m in group["majors"]:
+            own = (mine or {}).get("majors", {}).get(m["major"])
+            own_txt = f"あなた {round(100 * own)}%、" if own is not None else ""
+            lines.append(
+                f"  {m['major']:<4} {own_txt}グループの中央値 {round(100 * m['median'])}% ({round(100 * m['q1'])}〜{round(100 * m['q3'])}%)"
+            )
+    if data["leaderboard"]:
+        lines.append("順位 (公開を選んだメンバーのみ):")
+        lines += [
+            f"  {i}. {r['name']} {r['score']} 問"
+            for i, r in enumerate(data["leaderboard"], start=1)
+        ]
+    return "\n".join(lines)

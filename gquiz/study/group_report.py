@@ -1,0 +1,169 @@
+"""The organiser's report of a study group: where the group is weak, and which questions are broken.
+
+Everything is an aggregate over members. A 大項目 or topic is reported only when at least
+`MIN_MEMBERS` members answered it, so no figure is one member's record in disguise.
+
+Item analysis, per question, over each member's latest answer to it: the proportion correct
+(p) and the point-biserial correlation between being right on it and the member's score on
+the rest of the bank (their share right over every other question answered). A question that
+good members miss and weak members get right (a negative or near-zero correlation), with
+enough answers, most often has a wrong key or two defensible answers: it goes back to content
+review.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from gquiz.bank.group import MIN_MEMBERS
+
+MIN_ANSWERS = 5
+FLAG_BELOW = 0.1
+
+
+def point_biserial(right: list[bool], rest: list[float]) -> float | None:
+    """Correlation of a 0/1 item with a continuous score (None when either does not vary)."""
+    n = len(right)
+    if n < 2:
+        return None
+    ones = [s for r, s in zip(right, rest, strict=True) if r]
+    zeros = [s for r, s in zip(right, rest, strict=True) if not r]
+    if not ones or not zeros:
+        return None
+    sd = statistics.pstdev(rest)
+    if sd == 0:
+        return None
+    p = len(ones) / n
+    return (statistics.fmean(ones) - statistics.fmean(zeros)) / sd * (p * (1 - p)) ** 0.5
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    question_id: str
+    answers: int
+    p_correct: float
+    discrimination: float | None
+
+    @property
+    def flagged(self) -> bool:
+        return (
+            self.answers >= MIN_ANSWERS
+            and self.discrimination is not None
+            and self.discrimination < FLAG_BELOW
+        )
+
+
+def item_analysis(latest: list[tuple[int, str, bool]]) -> list[ItemStat]:
+    """From (learner id, question id, right) latest answers."""
+    by_learner: dict[int, dict[str, bool]] = {}
+    for lid, qid, ok in latest:
+        by_learner.setdefault(lid, {})[qid] = ok
+    totals = {lid: (sum(v.values()), len(v)) for lid, v in by_learner.items()}
+    by_item: dict[str, list[tuple[int, bool]]] = {}
+    for lid, qid, ok in latest:
+        by_item.setdefault(qid, []).append((lid, ok))
+    out = []
+    for qid, rows in sorted(by_item.items()):
+        right, rest = [], []
+        for lid, ok in rows:
+            s, n = totals[lid]
+            others = n - 1
+            right.append(ok)
+            rest.append((s - ok) / others if others else 0.0)
+        out.append(ItemStat(qid, len(rows), sum(right) / len(rows), point_biserial(right, rest)))
+    return out
+
+
+def report(conn: Connection, now: datetime | None = None) -> dict[str, Any]:
+    """The group report (organiser's connection: the tables' owner reads through RLS)."""
+    now = now or datetime.now()
+    week_ago = now - timedelta(days=7)
+    members = conn.execute(
+        text(
+            "SELECT l.name, s.attempts, s.accuracy, s.last_day FROM learners l "
+            "LEFT JOIN gquiz_member_scores s ON s.learner_id = l.id ORDER BY l.name"
+        )
+    ).all()
+    since = week_ago.date().isoformat()
+    active = [m for m in members if m.last_day is not None and m.last_day >= since]
+    majors: dict[str, list[float]] = {}
+    for row in conn.execute(text("SELECT learner_id, major, accuracy FROM gquiz_member_majors")):
+        majors.setdefault(row.major, []).append(float(row.accuracy))
+    topics: dict[str, list[float]] = {}
+    for row in conn.execute(
+        text("SELECT learner_id, topic_slug, accuracy FROM gquiz_member_topics")
+    ):
+        topics.setdefault(row.topic_slug, []).append(float(row.accuracy))
+
+    def spread(values: list[float]) -> dict[str, Any]:
+        qs = statistics.quantiles(values, n=4) if len(values) >= 2 else [values[0]] * 3
+        return {
+            "members": len(values),
+            "median": round(statistics.median(values), 4),
+            "q1": round(qs[0], 4),
+            "q3": round(qs[2], 4),
+        }
+
+    major_rows = {
+        m: spread(v)
+        for m, v in sorted(majors.items(), key=lambda kv: int(kv[0][1:]))
+        if len(v) >= MIN_MEMBERS
+    }
+    topic_rows = {t: spread(v) for t, v in topics.items() if len(v) >= MIN_MEMBERS}
+    weakest = sorted(topic_rows.items(), key=lambda kv: kv[1]["median"])[:10]
+    latest = [
+        (int(r[0]), str(r[1]), bool(r[2]))
+        for r in conn.execute(
+            text(
+                "SELECT learner_id, item_id, correct FROM last_results WHERE item_kind = 'question'"
+            )
+        )
+    ]
+    items = [i for i in item_analysis(latest) if i.answers >= MIN_MEMBERS]
+    return {
+        "members": len(members),
+        "active_this_week": len(active),
+        "majors": major_rows,
+        "weakest_topics": [{"topic": t, **s} for t, s in weakest],
+        "items": [
+            {
+                "id": i.question_id,
+                "answers": i.answers,
+                "p_correct": round(i.p_correct, 4),
+                "discrimination": None if i.discrimination is None else round(i.discrimination, 4),
+                "flagged": i.flagged,
+            }
+            for i in items
+        ],
+        "flagged_items": [i.question_id for i in items if i.flagged],
+        "min_members": MIN_MEMBERS,
+    }
+
+
+def format_report(data: dict[str, Any]) -> str:
+    lines = [
+        f"メンバー {data['members']} 人 (今週 回答したのは {data['active_this_week']} 人)",
+        "",
+        f"大項目ごとの正答率 (メンバーの中央値と四分位範囲、{data['min_members']} 人以上が回答した大項目のみ):",
+    ]
+    for m, s in data["majors"].items():
+        lines.append(
+            f"  {m:<4} 中央値 {round(100 * s['median'])}%  ({round(100 * s['q1'])}〜{round(100 * s['q3'])}%, {s['members']} 人)"
+        )
+    lines += ["", "グループの苦手トピック:"]
+    lines += [
+        f"  {t['topic']}: 中央値 {round(100 * t['median'])}% ({t['members']} 人)"
+        for t in data["weakest_topics"]
+    ] or ["  (まだありません)"]
+    lines += ["", "見直しが必要な問題 (識別力が負かほぼ 0、回答 5 件以上):"]
+    flagged = [i for i in data["items"] if i["flagged"]]
+    lines += [
+        f"  {i['id']}: 正答率 {round(100 * i['p_correct'])}%、識別力 {i['discrimination']:+.2f} ({i['answers']} 人)"
+        for i in flagged
+    ] or ["  (ありません)"]
+    return "\n".join(lines)

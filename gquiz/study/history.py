@@ -1,0 +1,210 @@
+"""Past quizzes and exams, and an exam's results rebuilt from what was stored.
+
+The 履歴 screen and the exam results screen ask here; nothing is graded twice: an exam's
+per-question verdicts come from the attempts recorded when it was submitted, so a results
+screen opened later shows exactly what was scored then.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from gquiz.bank.models import Attempt, Exam
+from gquiz.study.quiz import is_correct
+
+if TYPE_CHECKING:
+    from gquiz.bank.repo import Bank, QuestionView
+    from gquiz.study.exam import ExamResult, ExamSession
+
+# Answers of one mode less than this far apart are one sitting (attempts carry no session id).
+SITTING_GAP = timedelta(minutes=30)
+MODE_NAMES = {"quiz": "問題演習", "drill": "ドリル", "review": "復習", "exam": "模擬試験"}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One question as the learner answered it; ``picks`` empty means not answered."""
+
+    number: int
+    question: QuestionView
+    picks: tuple[int, ...]
+    correct: bool
+    time_ms: int = 0
+
+
+@dataclass
+class ExamReview:
+    """Everything an exam results screen lists, question by question."""
+
+    exam_id: int
+    started_at: datetime
+    minutes: int
+    score: int
+    total: int
+    per_major: dict[str, tuple[int, int]]
+    items: list[ReviewItem]
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for it in self.items if not it.picks)
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """A row of the 履歴 screen."""
+
+    kind: str  # "exam" or an attempt mode ("quiz", "drill", "review")
+    started_at: datetime  # UTC
+    total: int
+    correct: int
+    exam_id: int | None = None
+    question_ids: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return MODE_NAMES.get(self.kind, self.kind)
+
+
+def local_time(utc: datetime) -> datetime:
+    """A stored (naive UTC) time in the learner's time zone, for display."""
+    return utc.replace(tzinfo=timezone.utc).astimezone()
+
+
+def _major_key(major: str) -> int:
+    return int(major.removeprefix("S") or 0)
+
+
+def exam_review(bank: Bank, exam_id: int) -> ExamReview | None:
+    """A submitted exam's results rebuilt from its stored items and answers (None: no such exam)."""
+    from gquiz.study.exam import item_views
+
+    with bank.sessions() as session:
+        exam = session.get(Exam, exam_id)
+        if exam is None or exam.submitted_at is None:
+            return None
+        items = list(exam.items)
+        state = dict(exam.state or {})
+        started, minutes = exam.created_at, exam.minutes
+    answers = {int(k): tuple(v) for k, v in state.get("answers", {}).items()}
+    times = {int(k): int(v) for k, v in state.get("times", {}).items()}
+    return _review(
+        exam_id, started, minutes, item_views(bank, items), answers, times, state.get("score")
+    )
+
+
+def _review(
+    exam_id: int,
+    started: datetime,
+    minutes: int,
+    questions: list[QuestionView],
+    answers: dict[int, tuple[int, ...]],
+    times: dict[int, int],
+    stored_score: int | None,
+) -> ExamReview:
+    review_items: list[ReviewItem] = []
+    per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for pos, q in enumerate(questions):
+        picks = answers.get(pos, ())
+        ok = bool(picks) and is_correct(q, picks)
+        major = q.section_id.split(".")[0]
+        per_major[major][1] += 1
+        per_major[major][0] += ok
+        review_items.append(ReviewItem(pos + 1, q, picks, ok, times.get(pos, 0)))
+    score = sum(it.correct for it in review_items)
+    return ExamReview(
+        exam_id,
+        started,
+        minutes,
+        score if stored_score is None else int(stored_score),
+        len(review_items),
+        {m: (c, t) for m, (c, t) in sorted(per_major.items(), key=lambda kv: _major_key(kv[0]))},
+        review_items,
+    )
+
+
+def review_of_result(session: ExamSession, result: ExamResult) -> ExamReview:
+    """The review of an exam just submitted, from what ``submit`` graded (no database read)."""
+    items = [
+        ReviewItem(
+            it.pos + 1,
+            it.question,
+            tuple(it.picks),
+            it.status == "correct",
+            session.times_ms.get(it.pos, 0),
+        )
+        for it in result.items
+    ]
+    return ExamReview(
+        session.exam_id,
+        datetime.now(timezone.utc).replace(tzinfo=None),
+        session.minutes,
+        result.score,
+        result.total,
+        dict(result.per_major),
+        items,
+    )
+
+
+def sittings(bank: Bank, learner_id: int, limit: int = 100) -> list[Sitting]:
+    """Past exams (submitted, not discarded) and quiz/drill/review sittings, newest first."""
+    out: list[Sitting] = []
+    with bank.sessions() as session:
+        for exam in session.scalars(
+            select(Exam)
+            .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+            .order_by(Exam.id.desc())
+            .limit(limit)
+        ):
+            state = exam.state or {}
+            if state.get("discarded"):
+                continue
+            out.append(
+                Sitting(
+                    "exam", exam.created_at, exam.n_questions, int(state.get("score", 0)), exam.id
+                )
+            )
+        rows = session.execute(
+            select(
+                Attempt.mode,
+                Attempt.created_at,
+                Attempt.correct,
+                Attempt.item_kind,
+                Attempt.item_id,
+            )
+            .where(Attempt.learner_id == learner_id, Attempt.exam_id.is_(None))
+            .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+            .limit(limit * 50)
+        ).all()
+    group: list = []  # type: ignore[type-arg]
+
+    def close() -> None:
+        if group:
+            ids = tuple(
+                dict.fromkeys(r.item_id for r in reversed(group) if r.item_kind == "question")
+            )
+            out.append(
+                Sitting(
+                    group[0].mode,
+                    group[-1].created_at,
+                    len(group),
+                    sum(r.correct for r in group),
+                    None,
+                    ids,
+                )
+            )
+
+    for row in rows:  # newest first
+        if group and (
+            row.mode != group[-1].mode or group[-1].created_at - row.created_at > SITTING_GAP
+        ):
+            close()
+            group = []
+        group.append(row)
+    close()
+    out.sort(key=lambda s: s.started_at, reverse=True)
+    return out[:limit]
