@@ -161,7 +161,6 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     from pathlib import Path
 
     from gquiz.bank.build import Sources, check
-    from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
     from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
@@ -169,7 +168,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     for err in result.errors:
         click.echo(str(err))
     report = measure(result.topics)
-    failures = [] if paths or not ENFORCE_CUES else report.failures
+    failures = [] if paths else report.failures
     if quality:
         if as_json:
             click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))

@@ -211,3 +211,24 @@ def test_shared_exam_sat_by_members_resumed_after_kill_9(group, tmp_path) -> Non
         )
     assert len(items) == 3
     assert items[0] == items[1] == items[2]
+
+
+async def test_member_is_told_of_open_shared_exams(group) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from gquiz.bank.models import utcnow
+    from gquiz.tui.app import make_app
+    from tests.helpers import settle
+
+    organiser, owner_bank, members = group
+    now = utcnow()
+    gid = owner_bank.publish_group_exam(
+        "第2回", 3, 10, 14, now - timedelta(hours=1), now + timedelta(hours=5)
+    )
+    app = make_app(replace(organiser, db_url=members["bob"].url, learner="bob"))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        texts = [str(n.message) for n in app._notifications]
+        assert any(f"gquiz group sit {gid}" in t for t in texts), texts

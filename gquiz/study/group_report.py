@@ -85,11 +85,12 @@ def report(conn: Connection, now: datetime | None = None) -> dict[str, Any]:
     week_ago = now - timedelta(days=7)
     members = conn.execute(
         text(
-            "SELECT l.name, s.attempts, s.accuracy, s.last_at FROM learners l "
+            "SELECT l.name, s.attempts, s.accuracy, s.last_day FROM learners l "
             "LEFT JOIN gquiz_member_scores s ON s.learner_id = l.id ORDER BY l.name"
         )
     ).all()
-    active = [m for m in members if m.last_at is not None and m.last_at >= week_ago]
+    since = week_ago.date().isoformat()
+    active = [m for m in members if m.last_day is not None and m.last_day >= since]
     majors: dict[str, list[float]] = {}
     for row in conn.execute(text("SELECT learner_id, major, accuracy FROM gquiz_member_majors")):
         majors.setdefault(row.major, []).append(float(row.accuracy))

@@ -107,6 +107,26 @@ class GQuizApp(App[None]):
             self.open_start(kind, {k: v for k, v in args.items() if v is not None})
         else:
             self.offer_resume()
+        if message.bank.member_role is not None:
+            self.announce_group_exams()
+
+    @work(thread=True, exclusive=True, group="group", exit_on_error=False, description="勉強会")
+    def announce_group_exams(self) -> None:
+        """A study group's member is told of the shared mock exams open now."""
+        from gquiz.bank.models import utcnow
+        from gquiz.study.group_exam import SharedExam
+
+        if self.bank is None or self.learner_id is None:
+            return
+        now = utcnow()
+        for shared in (SharedExam(**e) for e in self.bank.group_exams()):
+            sitting = self.bank.group_exam_sitting(self.learner_id, shared.id)
+            if shared.is_open(now) and not (sitting and sitting[1]):
+                self.call_from_thread(
+                    self.notify,
+                    f"勉強会の模擬試験を受けられます: {shared.label()}\ngquiz group sit {shared.id}",
+                    timeout=12,
+                )
 
     def open_start(self, kind: str, args: dict[str, Any]) -> None:
         """Open the screen a CLI command asked for (gquiz quiz / drill / review / exam / lab)."""

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import AnswerInput
-from gquiz.tui.widgets.prose import JaMarkdown
+from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.problems import Family, Problem, Verdict
@@ -119,9 +119,9 @@ class DrillScreen(Screen[None]):
                     "Enter: 答え合わせ   c: 4択 (入力欄が空のとき)   n: 次の問題   q / Esc: 戻る",
                     id="drill-hint",
                 )
-                yield Static("", id="drill-error")
+                yield Prose("", id="drill-error")
                 yield Vertical(id="drill-choices")
-                yield Static("", id="drill-verdict")
+                yield Prose("", id="drill-verdict")
                 yield Static("", id="drill-marks")
                 yield JaMarkdown("", id="drill-solution")
         yield Footer(show_command_palette=False)

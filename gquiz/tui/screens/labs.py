@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from gquiz.labs import INSTALL_HINT, torch_available
+from gquiz.tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from gquiz.labs.compression import CompressionReport
@@ -134,8 +135,8 @@ class LabsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="labs-menu-body"):
-            yield Static("ラボ", markup=False, classes="lab-title")
-            yield Static(
+            yield Prose("ラボ", markup=False, classes="lab-title")
+            yield Prose(
                 markup=False,
                 content="小さなCNNをこのコンピュータのCPUで実際に学習させ（2スレッドで十数秒）、"
                 "説明可能性（Grad-CAM／CAM）とモデル圧縮（量子化・枝刈り・蒸留）を試します。"
@@ -149,7 +150,7 @@ class LabsScreen(Screen[None]):
                     id="labs-menu",
                 )
             else:
-                yield Static(INSTALL_HINT, markup=False, id="labs-install")
+                yield Prose(INSTALL_HINT, markup=False, id="labs-install")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -198,10 +199,10 @@ class GradCamScreen(_LabBase):
         yield Header()
         yield from self.status_widgets()
         with VerticalScroll(id="gradcam-body"):
-            yield Static("", markup=False, id="gradcam-info")
+            yield Prose("", markup=False, id="gradcam-info")
             yield Static("", markup=False, id="gradcam-row1", classes="lab-picture")
             yield Static("", markup=False, id="gradcam-row2", classes="lab-picture")
-            yield Static("", markup=False, id="gradcam-text")
+            yield Prose("", markup=False, id="gradcam-text")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -346,12 +347,12 @@ class CompressionScreen(_LabBase):
         yield Header()
         yield from self.status_widgets()
         with VerticalScroll(id="compression-body"):
-            yield Static("", markup=False, id="compression-title", classes="lab-title")
+            yield Prose("", markup=False, id="compression-title", classes="lab-title")
             yield DataTable(id="compression-table", cursor_type="none", zebra_stripes=True)
-            yield Static("", markup=False, id="compression-notes")
-            yield Static("", markup=False, id="question")
-            yield Static("", markup=False, id="question-verdict")
-            yield Static("", markup=False, id="question-explanation")
+            yield Prose("", markup=False, id="compression-notes")
+            yield Prose("", markup=False, id="question")
+            yield Prose("", markup=False, id="question-verdict")
+            yield Prose("", markup=False, id="question-explanation")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

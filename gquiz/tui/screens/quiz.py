@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
 from gquiz.tui.widgets.choice import ChoiceItem
-from gquiz.tui.widgets.prose import JaMarkdown
+from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, QuestionView
@@ -62,7 +62,7 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz-body"):
             yield JaMarkdown("", id="stem")
             yield Vertical(id="choices")
-            yield Static("", id="verdict")
+            yield Prose("", id="verdict")
             yield JaMarkdown("", id="explanation")
         yield Footer(show_command_palette=False)
 
