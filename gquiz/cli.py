@@ -6,6 +6,7 @@ Heavy modules (textual, sqlalchemy, numpy) are imported inside the commands that
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from datetime import datetime
@@ -76,7 +77,14 @@ class _Main(click.Group):
             ctx.exit(1)
 
 
+_UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.ENOSPC}
+
+
 def _database_message(exc: Exception, ctx: click.Context) -> str | None:
+    if isinstance(exc, OSError) and exc.errno in _UNWRITABLE and exc.filename:
+        # The data folder (or a file in it) cannot be created or written: read-only, full
+        # or a file where a folder should be.
+        return f"{exc.filename} に書き込めません ({exc.strerror})。GQUIZ_DATA_DIR の場所と空きを確認してください。"
     # Only errors from the database layer; its modules are loaded by then if they raised them.
     dbfile = sys.modules.get("gquiz.bank.dbfile")
     if dbfile is not None and isinstance(exc, dbfile.DatabaseProblem):
@@ -153,7 +161,6 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     from pathlib import Path
 
     from gquiz.bank.build import Sources, check
-    from gquiz.bank.quality import ENFORCE as ENFORCE_CUES
     from gquiz.bank.quality import format_report, measure, stale_notes
 
     s = obj.settings()
@@ -161,7 +168,7 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
     for err in result.errors:
         click.echo(str(err))
     report = measure(result.topics)
-    failures = [] if paths or not ENFORCE_CUES else report.failures
+    failures = [] if paths else report.failures
     if quality:
         if as_json:
             click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -490,12 +497,9 @@ def _drill_export(
 def _family_drill(
     obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool
 ) -> None:
-    try:
-        from gquiz.problems import load_families
-        from gquiz.problems.plain import run_plain_drill
-    except ImportError:
-        click.echo("計算ドリルはまだ利用できません。", err=True)
-        sys.exit(2)
+    from gquiz.problems import load_families
+    from gquiz.problems.plain import run_plain_drill
+
     b, learner_id = obj.bank_and_learner()
     families = load_families(b.sources.problems)
     if family not in families:
@@ -935,20 +939,14 @@ def db_restore(obj: _Ctx, file: str | None, list_only: bool) -> None:
         click.echo(f"元のファイルは {aside} に残しています。", err=True)
 
 
-def _register_optional() -> None:
-    # Commands written in their own modules; registered here so `gquiz --help` lists them.
-    try:
-        from gquiz.solve_cmd import solve
-    except ImportError:  # the engine is optional while it is being written
-        pass
-    else:
-        main.add_command(solve)
-    try:
-        from gquiz.labs.cli import lab
-    except ImportError:
-        pass
-    else:
-        main.add_command(lab)
+def _register_commands() -> None:
+    # Commands written in their own modules (click and the standard library only at import
+    # time); registered here so `gquiz --help` lists them. A failing import is a bug to see.
+    from gquiz.labs.cli import lab
+    from gquiz.solve_cmd import solve
+
+    main.add_command(solve)
+    main.add_command(lab)
 
 
-_register_optional()
+_register_commands()

@@ -22,6 +22,52 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
+# Checked on the raw text before json.loads, whose recursive parser would otherwise end a
+# 1,100-deep document with a RecursionError, and whose int() refuses 4,300+ digit numbers.
+MAX_PARAMS_CHARS = 2_000_000
+MAX_JSON_DEPTH = 16
+
+
+def _json_depth(text: str) -> int:
+    """The deepest bracket nesting of a JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _parse_params(text: str) -> Any:
+    """--params as a JSON object, or one line on stderr and exit status 2."""
+    if len(text) > MAX_PARAMS_CHARS:
+        _fail(f"--params が長すぎる（{len(text):,} 文字、上限 {MAX_PARAMS_CHARS:,} 文字）")
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        _fail(f"--params の入れ子が深すぎる（{depth} 段、上限 {MAX_JSON_DEPTH} 段）")
+    try:
+        params: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"--params の JSON が不正（{exc.msg}、{exc.lineno} 行 {exc.colno} 列）")
+    except ValueError:  # an integer with more digits than Python converts (4,300)
+        _fail("--params に桁数が多すぎる数値がある（4,300 桁まで）")
+    if not isinstance(params, dict):
+        _fail('--params は JSON オブジェクト（{"名前": 値, ...}）で指定してください')
+    return params
+
+
 def _list_solvers() -> None:
     from gquiz.engine.registry import list_solvers
 
@@ -60,12 +106,7 @@ def solve(name: str | None, params_json: str, as_json: bool, list_: bool) -> Non
 
     # Full-width digits, minus signs and brackets typed with a Japanese IME become ASCII.
     text = unicodedata.normalize("NFKC", params_json).replace("−", "-")
-    try:
-        params: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"--params の JSON が不正（{exc.msg}、{exc.lineno} 行 {exc.colno} 列）")
-    if not isinstance(params, dict):
-        _fail('--params は JSON オブジェクト（{"名前": 値, ...}）で指定してください')
+    params = _parse_params(text)
     try:
         solution = run(unicodedata.normalize("NFKC", name), params)
     except EngineError as exc:

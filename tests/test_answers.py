@@ -20,6 +20,10 @@ from gquiz.study.answers import AnswerError, format_choice_answer, parse_choice_
         ("１，３", 2, (0, 2)),
         ("1、3", 2, (0, 2)),
         ("1 3", 2, (0, 2)),
+        ("٣", 1, (2,)),  # Arabic-Indic three: a decimal digit, read as 3
+        ("३,१", 2, (0, 2)),  # Devanagari
+        ("𝟑", 1, (2,)),  # mathematical bold three (NFKC)
+        ("①", 1, (0,)),  # circled one (NFKC gives 1)
     ],
 )
 def test_accepts(text: str, n_correct: int, expected: tuple[int, ...]) -> None:
@@ -38,6 +42,16 @@ def test_accepts(text: str, n_correct: int, expected: tuple[int, ...]) -> None:
         ("2", 2, "2つ選びます"),
         ("2,2", 2, "同じ番号"),
         ("-1", 1, "選択肢の番号ではありません"),
+        # isdigit() is true for these but int() cannot read them: rejected, never a crash
+        ("፫", 1, "「፫」は選択肢の番号ではありません"),
+        ("➀", 1, "「➀」は選択肢の番号ではありません"),
+        ("1,➀", 2, "「➀」は選択肢の番号ではありません"),
+        ("⑴", 1, "選択肢の番号ではありません"),
+        ("三", 1, "「三」は選択肢の番号ではありません"),
+        ("0002", 1, "範囲外"),
+        ("9" * 5000, 1, "回答が長すぎます"),
+        ("9" * 40, 1, "範囲外"),
+        (" " * 65, 1, "回答が長すぎます"),
     ],
 )
 def test_rejects_with_a_message(text: str, n_correct: int, fragment: str) -> None:
@@ -54,6 +68,36 @@ def test_never_raises_anything_but_answer_error(text: str) -> None:
         return
     assert len(picks) == 1
     assert 0 <= picks[0] < 4
+
+
+_DIGIT_LIKE = st.characters(categories=("Nd", "No", "Nl"))
+
+
+@given(
+    st.lists(
+        st.one_of(_DIGIT_LIKE, st.sampled_from(",、， 　\t"), st.characters()), max_size=80
+    ).map("".join),
+    st.integers(2, 9),
+    st.integers(1, 2),
+)
+def test_digit_like_text_never_crashes(text: str, n_choices: int, n_correct: int) -> None:
+    """Every Unicode digit class (Nd, No such as ➀, Nl such as Ⅲ) is read or refused."""
+    try:
+        picks = parse_choice_answer(text, n_choices, n_correct)
+    except AnswerError as exc:
+        message = str(exc)
+    else:
+        message = ""
+    if message:  # the usual message: it always says how to answer
+        assert "番号" in message
+        return
+    assert len(picks) == n_correct == len(set(picks))
+    assert all(0 <= p < n_choices for p in picks)
+
+
+def test_long_input_is_refused_before_normalising() -> None:
+    with pytest.raises(AnswerError, match="長すぎます"):
+        parse_choice_answer("﷽" * 1_000_000, 4, 1)  # NFKC would expand it 18-fold
 
 
 def test_format_round_trips() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from gquiz.text.markdown import join_source_lines, note_parser
+from gquiz.text.markdown import note_parser
 from gquiz.text.wrap import NO_LINE_END, NO_LINE_START, break_opportunities, min_width, wrap
 
 # Sentences taken from content/ (notes and explanations).
@@ -92,11 +92,3 @@ def test_soft_breaks_between_japanese_characters_are_joined() -> None:
     assert kinds.count("softbreak") == 2
     text = "".join(t.content for t in children if t.type == "text")
     assert "中心技術と代表的な" in text
-
-
-def test_join_source_lines_for_plain_output() -> None:
-    src = "各ブームの中心技術と\n代表的なキーワード。\n\n- 項目A\n- 項目B\n\n| a |\n|---|\n| b |"
-    out = join_source_lines(src)
-    assert "中心技術と代表的な" in out
-    assert "- 項目A\n- 項目B" in out
-    assert "| a |\n|---|" in out

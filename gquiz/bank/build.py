@@ -15,7 +15,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from gquiz.bank.content import ContentError, ParseResult, content_files, parse_files
+from gquiz.bank.blueprint import blueprint_path, check_blueprint
+from gquiz.bank.content import (
+    ContentError,
+    ParseResult,
+    _display,
+    content_files,
+    parse_files,
+    stray_files,
+)
 from gquiz.bank.models import SCHEMA_VERSION, Choice, Meta, ProblemFamily, Question, Section, Topic
 from gquiz.syllabus import Syllabus, load_syllabus
 
@@ -90,6 +98,17 @@ def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
     return specs, errors
 
 
+def _no_content_error(root: Path) -> ContentError:
+    where = _display(root, None)
+    if not root.exists():
+        message = "コンテンツのフォルダがありません (GQUIZ_CONTENT を確かめてください)"
+    elif not root.is_dir():
+        message = "コンテンツのフォルダではありません (GQUIZ_CONTENT を確かめてください)"
+    else:
+        message = "トピックのファイル (*.md) が1つもありません (GQUIZ_CONTENT を確かめてください)"
+    return ContentError(where, 0, message)
+
+
 def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
     """Validate content (all of it, or the given files/folders) without touching any database."""
     syllabus = sources.syllabus()
@@ -99,7 +118,12 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
     files: list[Path] = []
     for root in paths or [sources.content]:
         files.extend(content_files(root))
+    if paths is None and not files:
+        # A mistyped GQUIZ_CONTENT must fail the build, not mark every question inactive.
+        return ParseResult([], [_no_content_error(sources.content), *stray_files(sources.content)])
     result = parse_files(files, syllabus, families)
+    for root in paths or [sources.content]:
+        result.errors.extend(stray_files(root))
     for spec in specs:
         if spec["section"] not in syllabus.by_id():
             family_errors.append(
@@ -108,6 +132,10 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
                 )
             )
     result.errors.extend(family_errors)
+    if paths is None:  # the blueprint belongs to the whole content folder, not to a file
+        bp_path = blueprint_path(sources.content)
+        _, blueprint_errors = check_blueprint(bp_path, syllabus, _display(bp_path, None))
+        result.errors.extend(blueprint_errors)
     return result
 
 

@@ -36,17 +36,29 @@ BLANK_SUFFIX = dict(
 BLANK_HEADING = re.compile(r"^（([ア-ン])）$")
 BLANK_IN_TEXT = re.compile(r"（([ア-コ])）")
 PASSAGE_PROMPT = "（{label}）に入る最も適切な語句を選べ。"
+# Limits that keep `bank check` fast and safe on any file: the largest real topic file is
+# ~32 KB, so 1 MB is generous; markdown-it stops nesting at MAX_NESTING and would silently
+# drop the rest of the file, so reaching it is an error.
+MAX_FILE_BYTES = 1_000_000
+MAX_FRONT_MATTER_CHARS = 20_000
+MAX_NESTING = 20
+MAX_YAML_DEPTH = 8
+# Front matter keys a topic file may have (anything else is most likely a typo).
+FRONT_MATTER_KEYS = {"section", "topic", "title", "keywords", "drills", "order", "as_of", "sources"}
 
 
 @dataclass(frozen=True)
 class ContentError:
-    """One problem in a content file, printed as `path:line: message`."""
+    """One problem in a content file, printed as `path:line: message` (`path: message` for a
+    problem with the whole file, such as invalid UTF-8, which has line 0)."""
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 
@@ -113,7 +125,7 @@ def _markdown() -> MarkdownIt:
     # Only block structure is read (inline tokens keep their raw .content), so the inline
     # parse, the slowest part of markdown-it, is switched off.
     return (
-        MarkdownIt("commonmark", {"html": False})
+        MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
         .enable("table")
         .use(front_matter_plugin)
         .disable("inline")
@@ -138,13 +150,38 @@ def mentions(note: str, keyword: str) -> bool:
     return len(parts) > 1 and all(p in text for p in parts)
 
 
+def read_content_file(path: Path, display: str) -> tuple[str | None, ContentError | None]:
+    """The file's text, or the one error that makes it unreadable (size, UTF-8, I/O)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, ContentError(
+                display, 0, f"ファイルが大きすぎます ({size:,} バイト、上限 {MAX_FILE_BYTES:,})"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, ContentError(display, 0, f"読めません ({exc.strerror or exc})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, ContentError(display, 0, f"UTF-8 ではありません ({line} 行目)")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, ContentError(
+            display, 0, f"NUL 文字があります ({line} 行目、テキストファイルではありません)"
+        )
+    # One newline convention and no byte-order mark, so slices and line numbers agree.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
+
+
 class _FileParser:
-    def __init__(self, path: Path, display: str, syllabus: Syllabus, families: set[str] | None):
+    def __init__(self, text: str, display: str, syllabus: Syllabus, families: set[str] | None):
         self.display = display
         self.syllabus = syllabus
         self.families = families
         self.errors: list[ContentError] = []
-        self.text = path.read_text(encoding="utf-8")
+        self.text = text
         self.lines = self.text.split("\n")
 
     def error(self, line: int, message: str) -> None:
@@ -154,6 +191,12 @@ class _FileParser:
         tokens = _markdown().parse(self.text)
         if not tokens or tokens[0].type != "front_matter":
             self.error(1, "フロントマター (--- で囲んだ YAML) がありません")
+            return None
+        deepest = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+        if deepest is not None:
+            # markdown-it ignores everything after this point: refuse rather than drop it.
+            at = deepest.map[0] + 1 if deepest.map else 1
+            self.error(at, f"引用やリストの入れ子が深すぎます (上限 {MAX_NESTING - 2} 段)")
             return None
         meta = self._front_matter(tokens[0])
         if meta is None:
@@ -165,6 +208,8 @@ class _FileParser:
         for kw in meta["keywords"]:
             if not mentions(note, kw):
                 self.error(meta["line"], f"キーワード「{kw}」がノート本文に出てきません")
+        self._check_headings(tokens)
+        self._check_note(tokens, split if split is not None else len(tokens))
         questions = self._questions(tokens, split) if split is not None else []
         return TopicDoc(
             path=self.display,
@@ -180,10 +225,42 @@ class _FileParser:
             sources=meta["sources"],
         )
 
+    def _check_headings(self, tokens: list[Token]) -> None:
+        """`##id` or `#問題` (no space) is a paragraph to Markdown: its question would vanish
+        into the text above it, so a line that looks like a heading but is not is an error."""
+        for i, tok in enumerate(tokens):
+            if tok.type != "inline" or tokens[i - 1].type != "paragraph_open":
+                continue
+            first = tokens[i - 1].map[0] if tokens[i - 1].map else 0
+            for n, raw in enumerate(tok.content.split("\n")):
+                if _NEAR_HEADING.match(raw):
+                    self.error(
+                        first + n + 1,
+                        f"見出しの # の後に空白がありません (見出しにするなら「{_fix_heading(raw)}」): {raw[:40]}",
+                    )
+
+    def _check_note(self, tokens: list[Token], end: int) -> None:
+        """Choices in the note mean a question written above `# 問題` (or without it)."""
+        for i in range(1, end):
+            tok = tokens[i]
+            if tok.type == "bullet_list_open" and tok.level == 0 and self._is_task_list(tokens, i):
+                self.error(
+                    tok.map[0] + 1 if tok.map else 1,
+                    "選択肢 (- [x] / - [ ] のリスト) が # 問題 の前にあります "
+                    "(問題は # 問題 の下に ## <問題id> で書きます)",
+                )
+                return
+
     def _front_matter(self, token: Token) -> dict | None:
         import yaml
 
         line = (token.map[0] if token.map else 0) + 1
+        if len(token.content) > MAX_FRONT_MATTER_CHARS:
+            self.error(line, f"フロントマターが長すぎます (上限 {MAX_FRONT_MATTER_CHARS:,} 文字)")
+            return None
+        if _flow_depth(token.content) > MAX_YAML_DEPTH:
+            self.error(line, f"フロントマターの入れ子が深すぎます (上限 {MAX_YAML_DEPTH} 段)")
+            return None
         try:
             data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         except yaml.YAMLError as exc:
@@ -195,6 +272,12 @@ class _FileParser:
             self.error(line, "フロントマターは key: value の形で書いてください")
             return None
         ok = True
+        for key in sorted(map(str, set(data) - FRONT_MATTER_KEYS)):
+            self.error(
+                line,
+                f"フロントマターの不明なキー: {key} (使えるのは {', '.join(sorted(FRONT_MATTER_KEYS))})",
+            )
+            ok = False
         for key in ("section", "topic", "title"):
             if not isinstance(data.get(key), str) or not data[key].strip():
                 self.error(line, f"フロントマターに {key} がありません")
@@ -513,16 +596,55 @@ class _FileParser:
             explanation = _slice(self.lines, eb.map[1], block_end_line)
             if not explanation:
                 self.error(eb.map[0] + 1, f"{qid}: 解説が空です")
+            self._check_explanation(qid, tokens, rest[expl_idx + 1 :])
         self._check_choices(qid, line, stem, choices, tokens[lb].map[0] + 1)
         return QuestionDoc(qid, line, stem, choices, explanation, difficulty, keywords)
+
+    def _check_explanation(
+        self, qid: str, tokens: list[Token], blocks: list[tuple[int, int]]
+    ) -> None:
+        """Choices or a second 解説 inside an explanation are a question whose ## heading is
+        missing or mistyped; it would silently become part of this explanation."""
+        for b, _ in blocks:
+            tok = tokens[b]
+            at = tok.map[0] + 1 if tok.map else 1
+            if tok.type == "bullet_list_open" and self._is_task_list(tokens, b):
+                self.error(
+                    at,
+                    f"{qid}: 解説の中に選択肢のリストがあります (次の問題の ## <問題id> がありませんか)",
+                )
+                return
+            if tok.type == "heading_open" and _heading_text(tokens, b) == EXPLANATION_HEADING:
+                self.error(at, f"{qid}: 解説が2つあります (次の問題の ## <問題id> がありませんか)")
+                return
 
     def _meta(self, content: str, line: int) -> dict[str, str] | None:
         """`key: value` lines of a metadata paragraph, or None when the paragraph is prose."""
         pairs: dict[str, str] = {}
-        for raw in content.split("\n"):
-            key, sep, value = raw.partition(":")
+        rows = content.split("\n")
+        for n, raw in enumerate(rows):
+            key, sep, value = raw.replace("：", ":").partition(":")
             if not sep or key.strip() not in META_KEYS:
+                looks_like_meta = _META_LIKE.match(raw)
+                if n > 0 and pairs:
+                    self.error(
+                        line + n,
+                        "メタデータ (difficulty: など) と問題文の間に空行を入れてください"
+                        if not looks_like_meta
+                        else f"不明なメタデータ: {raw.split(':')[0].strip()} "
+                        f"(使えるのは {', '.join(sorted(META_KEYS))})",
+                    )
+                elif n == 0 and looks_like_meta and all(_META_LIKE.match(r) for r in rows):
+                    self.error(
+                        line,
+                        f"不明なメタデータ: {looks_like_meta.group(1)} "
+                        f"(使えるのは {', '.join(sorted(META_KEYS))})",
+                    )
                 return None
+            if "：" in raw:
+                self.error(
+                    line + n, f"メタデータのコロンは半角 (:) で書いてください: {raw.strip()}"
+                )
             pairs[key.strip()] = value.strip()
         pairs["_line"] = str(line)
         return pairs
@@ -541,9 +663,11 @@ class _FileParser:
 
     @staticmethod
     def _is_task_list(tokens: list[Token], start: int) -> bool:
-        for tok in tokens[start:]:
-            if tok.type == "inline":
-                return tok.content[:3].lower() in ("[x]", "[ ]")
+        # Walks forward from start without slicing: a copy of the rest of the token list per
+        # question made `bank check` quadratic (52 s on 16,000 questions).
+        for i in range(start, len(tokens)):
+            if tokens[i].type == "inline":
+                return tokens[i].content[:3].lower() in ("[x]", "[ ]")
         return False
 
     def _choices(self, tokens: list[Token], start: int, end: int) -> list[ChoiceDoc]:
@@ -559,6 +683,26 @@ class _FileParser:
             mark = content[:3].lower()
             if mark not in ("[x]", "[ ]"):
                 self.error(item_line, "選択肢は - [x] (正解) か - [ ] (不正解) で始めてください")
+                continue
+            close = next(
+                (
+                    k
+                    for k in range(i + 1, end)
+                    if tokens[k].type == "list_item_close" and tokens[k].level == tok.level
+                ),
+                end,
+            )
+            inner = [
+                t
+                for t in tokens[i + 1 : close]
+                if t.level == tok.level + 1 and t.nesting != -1 and t.type != "inline"
+            ]
+            if len(inner) > 1 or (inner and inner[0].type != "paragraph_open"):
+                # Only the first paragraph would be kept: a sub-list or a second paragraph
+                # (often a question pasted into the choices) would vanish.
+                self.error(
+                    item_line, "選択肢は1つの段落で書いてください (中にリストや段落があります)"
+                )
                 continue
             text = content[3:].strip()
             pinned = text.endswith(PIN_MARK)
@@ -584,9 +728,41 @@ class _FileParser:
             self.error(list_line, f"{qid}: 正解が {n_correct} 個あります (1つか2つにしてください)")
         elif n_correct == 2 and "2つ" not in normalize(stem) and "二つ" not in stem:
             self.error(line, f"{qid}: 正解が2つあるのに問題文に「2つ選べ」とありません")
+        elif n_correct == 1 and re.search(r"(2|二)つ選", normalize(stem)):
+            self.error(list_line, f"{qid}: 問題文は「2つ選べ」なのに正解 (- [x]) が1つです")
         texts = [normalize(c.text) for c in choices]
         if len(set(texts)) != len(texts):
             self.error(list_line, f"{qid}: 同じ選択肢が2回あります")
+
+
+_META_LIKE = re.compile(r"^\s*([a-z_]+)\s*[:：]")
+_NEAR_HEADING = re.compile(r"^ {0,3}#{1,6}[^#\s]")
+
+
+def _fix_heading(raw: str) -> str:
+    stripped = raw.lstrip()
+    hashes = len(stripped) - len(stripped.lstrip("#"))
+    return stripped[:hashes] + " " + stripped[hashes:].strip()[:30]
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest [ / { nesting of a YAML text, quotes aside (enough to refuse a hostile one)."""
+    depth = deepest = 0
+    quote = ""
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n":
+            quote = ""
+    return deepest
 
 
 def _top_level_blocks(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
@@ -619,6 +795,34 @@ def content_files(root: Path) -> list[Path]:
     )
 
 
+def stray_files(root: Path) -> list[ContentError]:
+    """Files that look like topics but would be skipped: `.markdown`, `.MD`, `exam-*.md`.
+
+    A topic saved under another extension (or named like the blueprint) would silently
+    take its questions out of the bank.
+    """
+    if not root.is_dir():
+        return []
+    errors = []
+    for p in sorted(root.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = _display(p, None)
+        if p.suffix.lower() in (".md", ".markdown", ".mdown", ".mkd") and p.suffix != ".md":
+            errors.append(
+                ContentError(rel, 0, f"拡張子は .md にしてください ({p.suffix} は読みません)")
+            )
+        elif p.suffix == ".md" and p.name.startswith("exam-") and p.name != "exam-blueprint.md":
+            errors.append(
+                ContentError(
+                    rel,
+                    0,
+                    "exam- で始まる名前は模擬試験の設定用です (トピックなら名前を変えてください)",
+                )
+            )
+    return errors
+
+
 def parse_files(
     files: Iterable[Path],
     syllabus: Syllabus,
@@ -632,12 +836,13 @@ def parse_files(
     question_seen: dict[str, str] = {}
     for path in files:
         display = _display(path, base)
-        parser = _FileParser(path, display, syllabus, families)
-        try:
-            topic = parser.parse()
-        except UnicodeDecodeError:
-            errors.append(ContentError(display, 1, "UTF-8 で読めません"))
+        text, unreadable = read_content_file(path, display)
+        if text is None:
+            assert unreadable is not None
+            errors.append(unreadable)
             continue
+        parser = _FileParser(text, display, syllabus, families)
+        topic = parser.parse()
         errors.extend(parser.errors)
         if topic is None:
             continue

@@ -43,8 +43,6 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
-# Off while the bank's choices are being rewritten; on once the shipped bank passes.
-ENFORCE = False
 
 
 @dataclass

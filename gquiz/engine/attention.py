@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gquiz.engine.core import EngineError, Solution, Step, as_array, as_int
+from gquiz.engine.core import EngineError, Solution, Step, as_array, as_int, check_size
 from gquiz.engine.losses import softmax_rows
 from gquiz.engine.registry import solver
 
@@ -48,6 +48,8 @@ def attention(q: Any, k: Any, v: Any, mask: Any = None) -> Solution:
     if qa.ndim == 3 and not (qa.shape[0] == ka.shape[0] == va.shape[0]):
         raise EngineError("q, k, v のバッチサイズが一致しない")
     d = qa.shape[-1]
+    batch = qa.shape[0] if qa.ndim == 3 else 1
+    check_size(batch * qa.shape[-2] * ka.shape[-2], "スコア行列 (Lq×Lk)")
     scores = qa @ np.swapaxes(ka, -1, -2) / np.sqrt(d)
     keep = None
     if mask is not None:

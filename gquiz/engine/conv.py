@@ -13,6 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from gquiz.engine.core import (
+    MAX_WORK,
     EngineError,
     Solution,
     Step,
@@ -20,6 +21,7 @@ from gquiz.engine.core import (
     as_bool,
     as_int,
     as_pair,
+    check_size,
     shape_str,
 )
 from gquiz.engine.registry import solver
@@ -67,6 +69,14 @@ def _conv_core(
             f"{name_k} のチャネル数 ({cg}) が {name_in} のチャネル数 / groups ({c}/{groups}={c // groups}) と一致しない"
         )
     ph, pw = padding
+    # Sizes first: padding 2000 or a huge stride product must fail before np.pad allocates.
+    check_size(c * (h + 2 * ph) * (wd + 2 * pw), "パディング後の入力")
+    oh_, ow_ = (
+        max(_out_len(h, kh, stride[0], ph, dilation[0]), 0),
+        max(_out_len(wd, kw, stride[1], pw, dilation[1]), 0),
+    )
+    check_size(out_c * oh_ * ow_, "出力")
+    check_size(out_c * oh_ * ow_ * cg * kh * kw, "積和の回数", MAX_WORK)
     xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
     ekh, ekw = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
     if ekh > xp.shape[1] or ekw > xp.shape[2]:

@@ -27,12 +27,29 @@ __all__ = [
     "as_float",
     "as_int",
     "as_pair",
+    "check_size",
     "to_jsonable",
 ]
+
+# Limits checked before a solver computes anything, so a typo such as padding 2000 or
+# output_size 1000 is one clear message instead of gigabytes of arrays and worked steps.
+MAX_ELEMENTS = 100_000
+"""Largest array a solver builds (answer, padded input, score matrix): a 316×316 map."""
+MAX_WORK = 20_000_000
+"""Most multiply-adds (or bilinear samples × 1000) one solve may perform."""
 
 
 class EngineError(ValueError):
     """Invalid argument to an engine function; the message is Japanese and names the parameter."""
+
+
+def check_size(count: int, what: str, limit: int = MAX_ELEMENTS) -> None:
+    """Refuse work before it starts: ``count`` items of ``what`` must stay within ``limit``."""
+    if count > limit:
+        sep = " " if what[-1:].isascii() else ""
+        raise EngineError(
+            f"{what}{sep}が大きすぎる（{count:,} 個、上限 {limit:,} 個）。もっと小さな値で試してください"
+        )
 
 
 def to_jsonable(obj: Any) -> Any:

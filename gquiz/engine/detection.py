@@ -34,8 +34,15 @@ from gquiz.engine.core import (
     as_float,
     as_int,
     as_pair,
+    check_size,
 )
 from gquiz.engine.registry import solver
+
+# Every bin is a worked step and every sample a bilinear interpolation done in Python.
+MAX_ROI_BINS = 4096
+MAX_ROI_SAMPLES = 200_000
+# NMS and AP compare boxes pairwise in Python, one worked step per comparison.
+MAX_BOX_PAIRS = 250_000
 
 
 def _box(b: Any, name: str) -> np.ndarray:
@@ -130,6 +137,7 @@ def nms(boxes: Any, scores: Any, threshold: Any) -> Solution:
             f"scores の長さ ({sc.shape[0]}) が boxes の数 ({bx.shape[0]}) と一致しない"
         )
     thr = as_float(threshold, "threshold", min_value=0, max_value=1)
+    check_size(len(sc) ** 2, "IoU を比べる矩形の組", MAX_BOX_PAIRS)
     order = _score_order(sc)
     steps: list[Step] = [Step("nms_order", {"order": order, "scores": sc[order]})]
     suppressed = np.zeros(len(sc), dtype=bool)
@@ -185,6 +193,7 @@ def average_precision(
     if len(gb) == 0:
         raise EngineError("gt_boxes が空なので Recall と AP が定義できない")
     thr = as_float(iou_threshold, "iou_threshold", min_value=0, max_value=1)
+    check_size(len(pb) * len(gb), "IoU を比べる矩形の組", MAX_BOX_PAIRS)
     order = _score_order(sc)
     matched = np.zeros(len(gb), dtype=bool)
     rows = []
@@ -293,6 +302,7 @@ def roi_pool(feature_map: Any, roi: Any, output_size: Any, spatial_scale: Any = 
     fm = _feature_map(feature_map)
     r = _box(roi, "roi")
     ph, pw = as_pair(output_size, "output_size", min_value=1)
+    check_size(ph * pw, "出力 output_size", MAX_ROI_BINS)
     s = as_float(spatial_scale, "spatial_scale", positive=True)
     h, w = fm.shape
     x1, y1, x2, y2 = (_c_round(v * s) for v in r)
@@ -410,6 +420,7 @@ def roi_align(
     fm = _feature_map(feature_map)
     r = _box(roi, "roi")
     ph, pw = as_pair(output_size, "output_size", min_value=1)
+    check_size(ph * pw, "出力 output_size", MAX_ROI_BINS)
     sr = as_int(sampling_ratio, "sampling_ratio", min_value=0)
     al = as_bool(aligned, "aligned")
     s = as_float(spatial_scale, "spatial_scale", positive=True)
@@ -422,6 +433,7 @@ def roi_align(
     gh = sr if sr > 0 else math.ceil(rh / ph)
     gw = sr if sr > 0 else math.ceil(rw / pw)
     count = max(gh * gw, 1)
+    check_size(ph * pw * count, "双線形補間の標本点", MAX_ROI_SAMPLES)
     out = np.zeros((ph, pw))
     steps = [
         Step(

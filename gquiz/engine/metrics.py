@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gquiz.engine.core import EngineError, Solution, Step, as_int
+from gquiz.engine.core import EngineError, Solution, Step, as_int, check_size
 from gquiz.engine.registry import solver
 
 # The convention for a 0 denominator, named in the steps (and in the JSON of `gquiz solve`).
@@ -141,6 +141,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> Solution:
             raise EngineError(
                 f"labels にないラベル {sorted(map(str, unknown))} が y_true / y_pred にある"
             )
+    check_size(len(labs) ** 2, "混同行列 (ラベル数²)")
     idx = {v: i for i, v in enumerate(labs)}
     m = np.zeros((len(labs), len(labs)), dtype=np.int64)
     for a, b in zip(yt, yp, strict=False):

@@ -11,7 +11,16 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from gquiz.engine.core import EngineError, Solution, Step, as_array, as_int, as_pair
+from gquiz.engine.core import (
+    MAX_WORK,
+    EngineError,
+    Solution,
+    Step,
+    as_array,
+    as_int,
+    as_pair,
+    check_size,
+)
 from gquiz.engine.registry import solver
 
 MAX_CELL_STEPS = 2000
@@ -47,6 +56,8 @@ def pool(input: Any, size: Any, stride: Any = None, mode: str = "max") -> Soluti
         raise EngineError(
             f"ウィンドウ size ({kh}×{kw}) が入力 input ({x3.shape[1]}×{x3.shape[2]}) より大きい"
         )
+    cells = x3.shape[0] * ((x3.shape[1] - kh) // sh + 1) * ((x3.shape[2] - kw) // sw + 1)
+    check_size(cells * kh * kw, "ウィンドウ内の比較の回数", MAX_WORK)
     win = sliding_window_view(x3, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
     out = win.max(axis=(3, 4)) if mode == "max" else win.mean(axis=(3, 4))
     steps: list[Step] = []

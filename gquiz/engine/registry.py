@@ -16,6 +16,11 @@ from typing import Any
 
 from gquiz.engine.core import EngineError, Solution
 
+MAX_INPUT_VALUES = 100_000
+"""Most values (numbers, strings, lists, objects) all parameters of one solve may hold."""
+MAX_INPUT_DEPTH = 16
+"""Deepest nesting of lists and objects in the parameters (a C×H×W array is 3)."""
+
 __all__ = ["SolverSpec", "get_solver", "list_solvers", "run", "solver"]
 
 _SOLVERS: dict[str, SolverSpec] = {}
@@ -118,6 +123,31 @@ def _convert(value: Any) -> Any:
     return value
 
 
+def _check_input(params: Mapping[str, Any]) -> None:
+    """Refuse oversized or deeply nested parameters before anything is converted or computed.
+
+    Iterative, so a 100,000-deep list from Python is refused instead of raising RecursionError.
+    """
+    count = 0
+    stack: list[tuple[Any, int]] = [(v, 1) for v in params.values()]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_INPUT_VALUES:
+            raise EngineError(
+                f"パラメータの値が多すぎる（上限 {MAX_INPUT_VALUES:,} 個）。もっと小さな例で試してください"
+            )
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        if depth > MAX_INPUT_DEPTH:
+            raise EngineError(f"パラメータの入れ子が深すぎる（上限 {MAX_INPUT_DEPTH} 段）")
+        stack.extend((c, depth + 1) for c in children)
+
+
 def run(name: str, params: Mapping[str, Any]) -> Solution:
     """Run solver ``name`` with JSON-style ``params`` (nested lists are converted to arrays).
 
@@ -135,5 +165,6 @@ def run(name: str, params: Mapping[str, Any]) -> Solution:
     missing = [k for k, p in known.items() if p["required"] and k not in params]
     if missing:
         raise EngineError(f"{name} に必須のパラメータ {', '.join(map(repr, missing))} がない")
+    _check_input(params)
     kwargs = {k: _convert(v) for k, v in params.items()}
     return spec.func(**kwargs)

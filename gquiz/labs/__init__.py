@@ -13,6 +13,15 @@ gquiz (and the labs menu, which only says how to install torch) works without it
 from __future__ import annotations
 
 import importlib.util
+import os
+
+# torch's OpenMP threads busy-wait between parallel regions by default. On a 2-core machine
+# with anything else running, the spinning thread and the other work starve each other:
+# one training epoch took a median 48.8 s instead of 4.5 s (benchmarks/bench_lab_threads.py).
+# PASSIVE makes idle threads sleep. It must be in the environment before torch's OpenMP
+# runtime loads, i.e. before the first `import torch`, and every lab module imports torch
+# only after this package; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __all__ = ["INSTALL_HINT", "LAB_NAMES", "torch_available"]
 

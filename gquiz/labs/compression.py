@@ -6,7 +6,9 @@ Every row of the table is measured on this machine, on the lab's test images:
   bytes compressed with zlib (zeros left by pruning only pay off once compressed or stored
   sparsely: a dense tensor keeps its size whatever its values);
 * **accuracy** on the test split;
-* **latency**: median wall time of one forward pass on one image (and on a batch), 2 threads.
+* **latency**: median wall time of one forward pass on one image (and on a batch), 2 threads,
+  after warm-up runs, with the spread (half the interquartile range) shown beside it: on a
+  busy machine a single timing is noise, and the spread says how much to trust the median.
 
 Quantization is eager-mode static post-training quantization (``torch.ao.quantization``):
 conv+ReLU fused, observers calibrated on training images, fbgemm (x86) or qnnpack (ARM).
@@ -66,7 +68,9 @@ class CompressionConfig:
     student_batch: int = 16
     latency_repeats: int = 30
     batch: int = 256
-    batch_repeats: int = 3
+    batch_repeats: int = 7
+    warmup: int = 3
+    """Untimed runs before timing (first calls allocate buffers and pick kernels)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ class Row:
     """Median time of one forward pass on one image."""
     batch_ms: float
     """Median time of one forward pass on a batch of ``CompressionConfig.batch`` images."""
+    latency_spread_ms: float = 0.0
+    """Half the interquartile range of the one-image timings (the ± shown in the table)."""
+    batch_spread_ms: float = 0.0
+    """The same for the batch timings."""
 
     @property
     def sparsity(self) -> float:
@@ -144,18 +152,28 @@ def _weight_tensors(model: nn.Module) -> list:
     return out
 
 
-def _latency(model: nn.Module, x, repeats: int) -> float:
-    """Median milliseconds of ``model(x)`` over ``repeats`` runs (after two warm-ups)."""
+def timing_summary(times: list[float]) -> tuple[float, float]:
+    """(median, half the interquartile range) of timings; with under 4 timings the half range."""
+    if len(times) >= 4:
+        q1, _, q3 = statistics.quantiles(times, n=4, method="inclusive")
+    else:
+        q1, q3 = min(times), max(times)
+    return statistics.median(times), (q3 - q1) / 2
+
+
+def _latency(model: nn.Module, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    """(median, spread) in milliseconds of ``model(x)`` over ``repeats`` timed runs, after
+    ``warmup`` untimed ones (see :func:`timing_summary`)."""
     import torch
 
     times = []
     with torch.no_grad():
-        for i in range(repeats + 2):
+        for i in range(repeats + warmup):
             start = time.perf_counter()
             model(x)
-            if i >= 2:
+            if i >= warmup:
                 times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return timing_summary(times)
 
 
 def _measure(
@@ -177,6 +195,8 @@ def _measure(
         )
     one = as_tensor(trained.test.images[:1])
     batch = as_tensor(trained.test.images[: cfg.batch])
+    latency, latency_spread = _latency(model, one, cfg.latency_repeats, cfg.warmup)
+    batch_ms, batch_spread = _latency(model, batch, cfg.batch_repeats, cfg.warmup)
     return Row(
         key=key,
         name=name,
@@ -186,8 +206,10 @@ def _measure(
         nonzero=nonzero,
         weights=n_weights,
         accuracy=accuracy(model, trained.test),
-        latency_ms=_latency(model, one, cfg.latency_repeats),
-        batch_ms=_latency(model, batch, cfg.batch_repeats),
+        latency_ms=latency,
+        batch_ms=batch_ms,
+        latency_spread_ms=latency_spread,
+        batch_spread_ms=batch_spread,
     )
 
 

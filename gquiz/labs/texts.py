@@ -28,8 +28,8 @@ __all__ = [
 
 TABLE_HEADERS = ("モデル", "KB", "zlib KB", "非ゼロ", "精度", "1枚ms", "256枚ms")
 """Columns: name, serialized state_dict size, the same compressed with zlib, share of non-zero
-weights, test accuracy, latency for one image and for a batch of 256 (kept short: the table
-has to fit 80 columns in the TUI)."""
+weights, test accuracy, latency for one image and for a batch of 256 as median ± half the
+interquartile range as a percentage of the median (kept short: the table has to fit 80 columns in the TUI)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ def pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
+def _rel(spread: float, median: float) -> str:
+    """The spread as a share of the median (short enough for the 80-column table)."""
+    return f"{spread / median * 100:.0f}%" if median > 0 else "-"
+
+
 def table_cells(row: Row) -> tuple[str, ...]:
     """One row of the table as strings, in :data:`TABLE_HEADERS` order."""
     return (
@@ -58,8 +63,8 @@ def table_cells(row: Row) -> tuple[str, ...]:
         f"{row.zlib_bytes / 1024:.1f}",
         pct(1 - row.sparsity),
         pct(row.accuracy),
-        f"{row.latency_ms:.2f}",
-        f"{row.batch_ms:.1f}",
+        f"{row.latency_ms:.2f}±{_rel(row.latency_spread_ms, row.latency_ms)}",
+        f"{row.batch_ms:.1f}±{_rel(row.batch_spread_ms, row.batch_ms)}",
     )
 
 
@@ -88,8 +93,9 @@ def table_notes(report: CompressionReport) -> list[str]:
     return [
         f"KB: torch.save した state_dict の大きさ (zlib KB はそれを圧縮したもの)。"
         f"精度: テスト画像 {report.n_test} 枚。",
-        f"遅延: CPU {report.threads} スレッドで 1 枚と 256 枚の推論時間 (ms、{c.latency_repeats} 回と"
-        f" {c.batch_repeats} 回の中央値)。量子化: 静的 PTQ ({report.backend})。",
+        f"遅延: CPU {report.threads} スレッドで 1 枚と 256 枚の推論時間 (ms、{c.warmup} 回の空回しの後"
+        f" {c.latency_repeats} 回と {c.batch_repeats} 回の中央値 ± 四分位範囲の半分を中央値に対する % で)。"
+        f"量子化: 静的 PTQ ({report.backend})。",
         f"枝刈り: 畳み込み・全結合の重み全体で L1 の小さい順 (グローバル)、再学習 {c.finetune_epochs} エポック。",
         f"生徒: 教師の学習データのうち {c.student_train} 枚、{c.student_epochs} エポック、"
         f"T={c.temperature:g}、α={c.alpha:g} (パラメータ {report.student_parameters:,} 個、"

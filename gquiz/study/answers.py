@@ -1,8 +1,11 @@
 """Parse what a learner types as a multiple-choice answer.
 
 Input is NFKC-normalised first, so full-width digits (２), Japanese commas (，、) and
-ideographic spaces are accepted. Every failure is an AnswerError with a message to show
-the learner, never an exception they would see as a traceback.
+ideographic spaces are accepted. After that, a number is a run of decimal digits of any
+script (Unicode category Nd: ３, ٣, ३ are read as 3); other characters that Python calls
+"digits" but int() cannot read (፫, ➀, ⑴) are rejected like any other text. Every failure is
+an AnswerError with a message to show the learner, never an exception they would see as
+a traceback, and the input is bounded (MAX_ANSWER_CHARS) so a pasted megabyte costs nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ class AnswerError(ValueError):
 
 
 _SEPARATORS = re.compile(r"[,、\s]+")
+MAX_ANSWER_CHARS = 64
+"""Longer input is refused before it is normalised (a choose-two answer needs 3 characters)."""
+_MAX_DIGITS = 3
+"""A number with more digits than this is out of range for any question (at most 9 choices)."""
 
 
 def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[int, ...]:
@@ -24,6 +31,8 @@ def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[
     `2` picks the second choice; `1,3` (or `1 3`, `１，３`, `1、3`) picks two for a choose-two
     question. The count must match the question: one choice, or exactly two.
     """
+    if len(text) > MAX_ANSWER_CHARS:
+        return _fail(n_choices, n_correct, "回答が長すぎます。")
     norm = unicodedata.normalize("NFKC", text).strip()
     if not norm:
         return _fail(n_choices, n_correct, "回答が空です。")
@@ -32,8 +41,11 @@ def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[
         return _fail(n_choices, n_correct, "番号がありません。")
     picks: list[int] = []
     for part in parts:
-        if not part.isdigit():
-            return _fail(n_choices, n_correct, f"「{part}」は選択肢の番号ではありません。")
+        if not part.isdecimal():
+            shown = part if len(part) <= 12 else part[:12] + "…"
+            return _fail(n_choices, n_correct, f"「{shown}」は選択肢の番号ではありません。")
+        if len(part) > _MAX_DIGITS:
+            return _fail(n_choices, n_correct, f"{part[:_MAX_DIGITS]}… は範囲外です。")
         value = int(part)
         if not 1 <= value <= n_choices:
             return _fail(n_choices, n_correct, f"{value} は範囲外です。")

@@ -9,18 +9,17 @@ so an exam can be rebuilt exactly, resumed after a crash, or exported again.
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 
+from gquiz.bank.blueprint import Blueprint, load_blueprint
+from gquiz.bank.blueprint import major_no as _major_no
 from gquiz.bank.db import retry_locked
 from gquiz.bank.models import Exam, Question, utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
@@ -36,42 +35,11 @@ BUDGET_S = REAL[1] * 60 / REAL[0]  # ≈ 41 s a question
 COMPUTATION_MAJORS = ("S4", "S5", "S6", "S8")
 
 
-@dataclass(frozen=True)
-class Blueprint:
-    weights: dict[str, float]
-    generated_share: float = 0.0
-
-    def quotas(self, n: int) -> dict[str, int]:
-        """Largest-remainder apportionment of n questions over the 大項目."""
-        total = sum(self.weights.values())
-        exact = {m: n * w / total for m, w in self.weights.items()}
-        counts = {m: math.floor(q) for m, q in exact.items()}
-        left = n - sum(counts.values())
-        for m in sorted(exact, key=lambda m: (-(exact[m] - counts[m]), _major_no(m)))[:left]:
-            counts[m] += 1
-        return counts
-
-
-def _major_no(major: str) -> int:
-    return int(major.removeprefix("S").split(".")[0])
-
-
-def load_blueprint(content: Path) -> Blueprint:
-    """Read the weights from content/exam-blueprint.md (YAML front matter)."""
-    text = (content / "exam-blueprint.md").read_text(encoding="utf-8")
-    _, front, _ = text.split("---", 2)
-    data = yaml.safe_load(front)
-    return Blueprint(
-        {str(k): float(v) for k, v in data["weights"].items()},
-        float(data.get("generated_share", 0)),
-    )
-
-
 def assemble(
     bank: Bank, n: int, seed: int, blueprint: Blueprint | None = None
 ) -> list[dict[str, Any]]:
     """The exam's items, by the blueprint; the same seed gives the same exam."""
-    blueprint = blueprint or load_blueprint(bank.sources.content)
+    blueprint = blueprint or load_blueprint(bank.sources.content, bank.sources.syllabus())
     rng = random.Random(seed)
     with bank.sessions() as session:
         rows = session.execute(

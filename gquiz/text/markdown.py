@@ -69,32 +69,3 @@ def note_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return use_japanese(MarkdownIt("gfm-like"))
-
-
-def join_source_lines(markdown: str) -> str:
-    """The same join on Markdown source, for plain output: ``と\\n代表`` → ``と代表``.
-
-    Only lines inside a paragraph are joined (not list items, table rows, headings, fences).
-    """
-    out: list[str] = []
-    fence = False
-    for line in markdown.split("\n"):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            fence = not fence
-            out.append(line)
-            continue
-        prev = out[-1] if out else ""
-        if (
-            not fence
-            and stripped
-            and prev.strip()
-            and not stripped.startswith(("-", "*", "+", "|", "#", ">", "1.", "2.", "3."))
-            and not prev.strip().startswith(("|", "#", "```", "~~~"))
-            and is_wide_script(prev.rstrip()[-1])
-            and is_wide_script(stripped[0])
-        ):
-            out[-1] = prev.rstrip() + stripped
-        else:
-            out.append(line)
-    return "\n".join(out)

@@ -161,14 +161,10 @@ class GQuizApp(App[None]):
             self.push_optional("gquiz.tui.screens.labs", "LabsScreen", **args)
 
     def push_optional(self, module: str, name: str, *args: Any, **kwargs: Any) -> None:
-        """Push a screen from a module that may not be there in every build."""
+        """Push a screen whose module is imported only when it is first opened (start-up time)."""
         import importlib
 
-        try:
-            screen_cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            self.notify("この機能はまだ使えません。", severity="warning")
-            return
+        screen_cls = getattr(importlib.import_module(module), name)
         self.push_screen(screen_cls(*args, **kwargs))
 
     def action_exam(self, args: dict[str, Any] | None = None) -> None:
