@@ -115,3 +115,32 @@ def test_anki_export_stable_ids_and_tags(
         main, ["export", "anki", "--section", "S1", "--out", str(everything)], env=env
     )
     assert {f.split("\x1f")[0][:6] for _g, f, _t in _apkg_notes(everything)} == {"st-def"}
+
+
+async def test_home_shows_readiness_and_stats_writes_the_kanpe(study_settings: Settings) -> None:
+    from textual.widgets import Static
+
+    from gquiz.tui.app import make_app
+    from gquiz.tui.screens.stats import StatsScreen
+    from tests.helpers import settle
+
+    bank = study_settings.open_bank()
+    bank.build()
+    _make_weak(bank, "st-fair")
+    bank.close()
+    app = make_app(study_settings)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        modes = str(app.screen.query_one("#modes", Static).render())
+        assert "本番形式 145 問の予想得点" in modes
+        assert "90% の範囲" in modes
+        app.push_screen(StatsScreen())
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        texts = [str(n.message) for n in app._notifications]
+        assert any("苦手 1 トピックのカンペを書き出しました" in t for t in texts), texts
+    import os
+
+    (written,) = Path(os.environ["GQUIZ_DATA_DIR"]).glob("kanpe-*.html")
+    assert "トピック st-fair" in written.read_text(encoding="utf-8")

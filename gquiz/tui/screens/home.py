@@ -143,9 +143,12 @@ class HomeScreen(Screen[None]):
             **{("topic", t["slug"]): t for t in message.stats["topics"]},
         }
         due = message.stats["total"]["due"]
-        self.query_one("#modes", Static).update(
-            self.MODES_HELP.format(due=f" ({due})" if due else "")
-        )
+        modes = self.MODES_HELP.format(due=f" ({due})" if due else "")
+        readiness = message.stats.get("readiness") or {}
+        if message.stats["total"]["attempts"] and readiness.get("questions"):
+            # Readiness for the sitting: the estimate and its range (model in study/readiness).
+            modes += f"\n本番形式 145 問の{readiness['label']}"
+        self.query_one("#modes", Static).update(modes)
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}
         cursor = tree.cursor_node.data.key if tree.cursor_node and tree.cursor_node.data else None

@@ -27,6 +27,7 @@ class StatsScreen(Screen[None]):
         Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("w", "weak", "弱点克服"),
         Binding("s", "quiz_topic", "トピックを出題", show=False),
+        Binding("k", "kanpe", "カンペ"),
     ]
 
     def __init__(self) -> None:
@@ -69,6 +70,11 @@ class StatsScreen(Screen[None]):
                 f"定着度 {pct(total['mastery'])} ({pct_range(total['mastery_low'], total['mastery_high'])})  "
                 f"今日の復習 {total['due']} 問"
             )
+            readiness = st.get("readiness") or {}
+            if readiness.get("questions"):
+                summary += (
+                    f"\n本番形式 145 問の{readiness['label']}  {readiness['calibration']['label']}"
+                )
         else:
             summary = "まだ回答がありません。問題を解くとここに成績が表示されます。"
         self.query_one("#stats-summary", Prose).update(summary)
@@ -147,6 +153,28 @@ class StatsScreen(Screen[None]):
             return
         slug, title = self.weak_slugs[min(table.cursor_row, len(self.weak_slugs) - 1)]
         self.app.post_message(StartQuiz({"topic": slug}, title))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="カンペを書き出す")
+    def action_kanpe(self) -> None:
+        """Write the personal カンペ of the weak topics (HTML, to print) into the data folder."""
+        from datetime import date
+
+        from gquiz.locations import data_dir
+        from gquiz.study.kanpe import build_sheet, render
+
+        app = self.app
+        sheets = build_sheet(app.bank, app.learner_id, weak=True)  # type: ignore[attr-defined]
+        path = data_dir() / f"kanpe-{date.today().isoformat()}.html"
+        try:
+            path.write_text(render(sheets, "html", "G検定 カンペ (苦手トピック)"), encoding="utf-8")
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"カンペを書き出せません: {exc.strerror or exc}", severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"苦手 {len(sheets)} トピックのカンペを書き出しました: {path}", timeout=10
+        )
 
     def action_weak(self) -> None:
         from gquiz.tui.messages import StartQuiz
