@@ -232,3 +232,30 @@ async def test_member_is_told_of_open_shared_exams(group) -> None:  # type: igno
         await pilot.pause()
         texts = [str(n.message) for n in app._notifications]
         assert any(f"gquiz group sit {gid}" in t for t in texts), texts
+
+
+async def test_organiser_screen_shows_the_group_report(group) -> None:  # type: ignore[no-untyped-def]
+    from gquiz.tui.app import make_app
+    from gquiz.tui.screens.group import GroupReportScreen
+    from gquiz.tui.widgets.prose import Prose
+    from tests.helpers import settle
+
+    organiser, owner_bank, members = group
+    for name in members:
+        bank = _member_bank(organiser, members[name].url)
+        lid = bank.learner_id(name)
+        for q in owner_bank.questions()[:6]:
+            bank.record_attempt(
+                lid,
+                AttemptRecord(q.id, q.section_id, name != "carol", "1", topic_slug=q.topic_slug),
+            )
+        bank.close()
+    app = make_app(organiser)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GroupReportScreen)
+        text = str(app.screen.query_one("#group-report", Prose).render())
+        assert "メンバー 3 人" in text
+        assert "大項目ごとの正答率" in text

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from gquiz.bank.group import MIN_MEMBERS
+from gquiz.bank.group import MEMBER_ROLE, MIN_MEMBERS
 
 MIN_ANSWERS = 5
 FLAG_BELOW = 0.1
@@ -83,11 +83,17 @@ def report(conn: Connection, now: datetime | None = None) -> dict[str, Any]:
     """The group report (organiser's connection: the tables' owner reads through RLS)."""
     now = now or datetime.now()
     week_ago = now - timedelta(days=7)
+    # Members are the login roles in the group role (the organiser may study too, but is not
+    # counted as a member).
     members = conn.execute(
         text(
-            "SELECT l.name, s.attempts, s.accuracy, s.last_day FROM learners l "
-            "LEFT JOIN gquiz_member_scores s ON s.learner_id = l.id ORDER BY l.name"
-        )
+            "SELECT r.rolname AS name, s.attempts, s.accuracy, s.last_day FROM pg_roles r "
+            "JOIN pg_auth_members m ON m.member = r.oid "
+            "JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = :group "
+            "LEFT JOIN learners l ON l.name = r.rolname "
+            "LEFT JOIN gquiz_member_scores s ON s.learner_id = l.id ORDER BY r.rolname"
+        ),
+        {"group": MEMBER_ROLE},
     ).all()
     since = week_ago.date().isoformat()
     active = [m for m in members if m.last_day is not None and m.last_day >= since]

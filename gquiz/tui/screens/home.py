@@ -46,6 +46,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "drill('wrong')", "間違えた問題", show=False),
         Binding("u", "drill('new')", "未回答", show=False),
         Binding("g", "drill('flagged')", "フラグ付き", show=False),
+        Binding("o", "group_report", "勉強会の集計", show=False),
         Binding("q,escape", "app.quit", "終了"),
     ]
     MODES_HELP = (
@@ -312,6 +313,11 @@ class HomeScreen(Screen[None]):
             item = self._find(self.selected)
             family = item.drills[0] if item is not None and item.drills else None  # type: ignore[union-attr]
         self.app.push_optional("gquiz.tui.screens.drill", "DrillScreen", family)  # type: ignore[attr-defined]
+
+    def action_group_report(self) -> None:
+        from gquiz.tui.screens.group import GroupReportScreen
+
+        self.app.push_screen(GroupReportScreen())
 
     def action_calculator(self) -> None:
         self.app.push_optional("gquiz.tui.screens.calculator", "CalculatorScreen")  # type: ignore[attr-defined]
