@@ -169,3 +169,24 @@ async def test_tui_search_opens_the_note_at_the_heading(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+def test_snippets_are_plain_and_cut_around_the_match() -> None:
+    body = (
+        "- **Grad-CAM** "
+        + "あ" * 80
+        + "\n| 表 | `relu` の行 |\n"
+        + "い" * 60
+        + "ドロップアウト"
+        + "う" * 90
+    )
+    (first,) = search.matching_lines(body, [search.normalize("grad-cam")])
+    assert first.startswith("【Grad-CAM】")
+    assert first.endswith("…")
+    assert "**" not in first
+    (table,) = search.matching_lines(body, ["relu"])
+    assert table == "表 | 【relu】 の行"
+    (long,) = search.matching_lines(body, [search.normalize("ドロップアウト")])
+    assert long.startswith("…")
+    assert long.endswith("…")
+    assert len(long) < 100

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, text
 from gquiz.syllabus import Syllabus
 
 FTS_TABLE = "search_fts"
+SNIPPET_BEFORE, SNIPPET_AFTER = 30, 50
 DOCS_TABLE = "search_docs"
 
 # Katakana readings learners type for names written in Latin letters in the notes.
@@ -329,7 +330,9 @@ def _hit(row: tuple[object, ...], variants: list[str]) -> SearchHit:
 def matching_lines(body: str, variants: list[str], most: int = 3) -> list[str]:
     """Lines of `body` that contain a variant, the match marked 【…】 in the original text."""
     out = []
-    for line in body.split("\n"):
+    for raw in body.split("\n"):
+        # Shown as plain text: Markdown emphasis, code marks and list/table marks removed.
+        line = re.sub(r"\*\*|__|`", "", raw).strip().lstrip("-*> ").strip("| ")
         marked = _mark(line, variants)
         if marked is not None:
             out.append(marked.strip())
@@ -354,5 +357,10 @@ def _mark(line: str, variants: list[str]) -> str | None:
         at = joined.find(v)
         if at >= 0:
             start, end = origin[at], origin[at + len(v) - 1] + 1
-            return line[:start] + "【" + line[start:end] + "】" + line[end:]
+            # A long line is cut around the match, so a hit reads at a glance.
+            left = max(0, start - SNIPPET_BEFORE)
+            right = min(len(line), end + SNIPPET_AFTER)
+            head = "…" if left else ""
+            tail = "…" if right < len(line) else ""
+            return head + line[left:start] + "【" + line[start:end] + "】" + line[end:right] + tail
     return None
