@@ -460,7 +460,6 @@ def _drill_export(
     fmt: str | None,
     out: str | None,
 ) -> None:
-    from pathlib import Path
 
     from gquiz.problems import load_families
     from gquiz.problems.export import ExportError, export_problems, render_export
@@ -480,15 +479,9 @@ def _drill_export(
     except ExportError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    text = render_export(problems, fmt)
+    _write_out(out, render_export(problems, fmt), nl=False, fail_code=2)
     if out == "-":
-        click.echo(text, nl=False)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"{out} に書き込めません: {exc.strerror or exc}", err=True)
-        sys.exit(2)
     click.echo(
         f"{len(problems)} 問を {out} に書き出しました（{fmt}、解答と解き方つき）。", err=True
     )
@@ -587,9 +580,10 @@ def kanpe() -> None:
     """The personal カンペ: a printable sheet of key terms, formulas and one's mistakes."""
 
 
-def _write_out(out_path: str, text: str) -> None:
+def _write_out(out_path: str, text: str, *, nl: bool = True, fail_code: int = 1) -> None:
+    """Write an export to a file, or to stdout for `-`; a write failure is one line."""
     if out_path == "-":
-        click.echo(text)
+        click.echo(text, nl=nl)
         return
     from pathlib import Path
 
@@ -597,7 +591,7 @@ def _write_out(out_path: str, text: str) -> None:
         Path(out_path).write_text(text, encoding="utf-8")
     except OSError as exc:
         click.echo(f"{out_path} に書き込めません: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        sys.exit(fail_code)
 
 
 @kanpe.command("export")
