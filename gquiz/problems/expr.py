@@ -203,9 +203,9 @@ def _eval(node: ast.AST, names: Mapping[str, Any], text: str) -> Any:
         left = _eval(node.left, names, text)
         if len(node.ops) == 1:  # element-wise on arrays (no truth test)
             return _CMPOPS[type(node.ops[0])](left, _eval(node.comparators[0], names, text))
-        for op, comp in zip(node.ops, node.comparators, strict=False):
+        for cmpop, comp in zip(node.ops, node.comparators, strict=False):
             right = _eval(comp, names, text)
-            if not _CMPOPS[type(op)](left, right):
+            if not _CMPOPS[type(cmpop)](left, right):
                 return False
             left = right
         return True
@@ -231,8 +231,8 @@ def _eval(node: ast.AST, names: Mapping[str, Any], text: str) -> Any:
             for k, v in zip(node.keys, node.values, strict=False)
             if k is not None
         }
-    if isinstance(node, ast.Call):
-        func = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # parse() admits no other
+        func = FUNCTIONS[node.func.id]
         args = [_eval(a, names, text) for a in node.args]
         kwargs = {k.arg: _eval(k.value, names, text) for k in node.keywords if k.arg}
         return func(*args, **kwargs)

@@ -161,7 +161,7 @@ class Family:
 # ---------------------------------------------------------------------------
 
 
-class _LineDict(dict):
+class _LineDict(dict[Any, Any]):
     """A mapping that remembers the line of itself and of each key (1-based)."""
 
     line: int = 1
@@ -551,7 +551,7 @@ def parse_family(
             statement,
             _plain(args),
             str(answer),
-            solver,
+            solver if isinstance(solver, str) else "",  # a missing solver is an error in c
             kind,
             prec,
             dis,
@@ -669,7 +669,7 @@ def load_families(
     return families
 
 
-_FAMILY_CACHE: dict[tuple, dict[str, Family]] = {}
+_FAMILY_CACHE: dict[tuple[Any, ...], dict[str, Family]] = {}
 
 
 def check_family_file(
