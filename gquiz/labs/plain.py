@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from gquiz.text.numbers import pct, pct_done
+
 __all__ = ["plain_compression", "plain_gradcam"]
 
 
@@ -23,8 +25,7 @@ def _stderr_progress():  # -> gquiz.labs.train.Progress
 
     def report(done: int, total: int, what: str) -> None:
         if tty:
-            pct = 100 * done // max(total, 1)
-            click.echo(f"\r\x1b[2K{what} {pct:3d}%", nl=False, err=True)
+            click.echo(f"\r\x1b[2K{what} {pct_done(done, total):>4}", nl=False, err=True)
 
     def finish() -> None:
         if tty:
@@ -63,11 +64,11 @@ def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) ->
     pred = view.predicted
     other = view.runner_up if target is None or target == pred else target
     names = view.class_name
-    probs = " / ".join(f"{names(k)} {p * 100:.1f}%" for k, p in enumerate(view.probabilities))
+    probs = " / ".join(f"{names(k)} {pct(p, 1)}" for k, p in enumerate(view.probabilities))
     how = "ディスクから読み込み" if trained.from_disk else f"学習 {trained.train_seconds:.1f} 秒"
     console.print(
         f"Grad-CAM ラボ  seed {seed}  テスト画像 #{view.index} / {len(trained.test)}  "
-        f"(テスト精度 {trained.test_accuracy * 100:.1f}%、{how})",
+        f"(テスト精度 {pct(trained.test_accuracy, 1)}、{how})",
         markup=False,
         soft_wrap=True,
     )
