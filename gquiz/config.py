@@ -6,9 +6,13 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gquiz import locations
+
+if TYPE_CHECKING:
+    from gquiz.bank.repo import Bank
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Settings:
             db_url=db or locations.default_db_url(), learner=learner or locations.default_learner()
         )
 
-    def open_bank(self):  # -> gquiz.bank.repo.Bank; imported lazily to keep `--help` instant
+    def open_bank(self) -> Bank:  # imported lazily to keep `--help` instant
         from gquiz.bank.build import Sources
         from gquiz.bank.repo import Bank
 

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 _SUFFIX = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])\s*$")
 
@@ -61,7 +62,7 @@ def _parse_id(section_id: str) -> tuple[int, int]:
 @lru_cache(maxsize=4)
 def load_syllabus(path: Path) -> Syllabus:
     """Read keywords.tsv (columns section_id, 大項目, 中項目, keyword)."""
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
         for row in reader:

@@ -11,12 +11,14 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from gquiz.bank.blueprint import blueprint_path, check_blueprint
 from gquiz.bank.content import (
+    ChoiceDoc,
     ContentError,
     ParseResult,
     _display,
@@ -80,13 +82,13 @@ def content_hash(sources: Sources) -> str:
     return digest.hexdigest()
 
 
-def load_family_specs(problems: Path) -> tuple[list[dict], list[ContentError]]:
+def load_family_specs(problems: Path) -> tuple[list[dict[str, Any]], list[ContentError]]:
     """Read and fully validate problems/*.yaml (the one family validator, also used by the
     drill), each family generated once per difficulty, so nothing that passes `bank check`
     crashes the app later. Solvers are looked up by registry name only, never imported."""
     from gquiz.problems.spec import check_family_file
 
-    specs: list[dict] = []
+    specs: list[dict[str, Any]] = []
     errors: list[ContentError] = []
     if not problems.is_dir():
         return specs, errors
@@ -245,10 +247,12 @@ def build(
                 )
             )
             for pos, qdoc in enumerate(doc.questions):
-                q = existing.get(qdoc.id)
-                if q is None:
+                found = existing.get(qdoc.id)
+                if found is None:
                     q = Question(id=qdoc.id, choices=[])
                     session.add(q)
+                else:
+                    q = found
                 q.topic_slug = doc.slug
                 q.section_id = doc.section_id
                 q.stem_md = qdoc.stem
@@ -293,7 +297,7 @@ def build(
     return count
 
 
-def _set_choices(q: Question, choices: list) -> None:  # type: ignore[type-arg]
+def _set_choices(q: Question, choices: list[ChoiceDoc]) -> None:
     """Update the question's choices in place by position (no statement when unchanged)."""
     rows = list(q.choices)
     for i, c in enumerate(choices):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gquiz.syllabus import Syllabus, normalize
 
@@ -136,6 +136,13 @@ def _heading_text(tokens: list[Token], i: int) -> str:
     return tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
 
 
+def _span(token: Token) -> list[int]:
+    """[first, end) source lines of a block token (markdown-it maps every opening block token)."""
+    if token.map is None:
+        raise AssertionError(f"{token.type} token without a source map")
+    return token.map
+
+
 def _slice(lines: list[str], start: int, end: int) -> str:
     return "\n".join(lines[start:end]).strip("\n").strip()
 
@@ -203,7 +210,7 @@ class _FileParser:
             return None
         body_start = tokens[0].map[1] if tokens[0].map else 0
         split = self._find_questions_heading(tokens)
-        note_end = tokens[split].map[0] if split is not None else len(self.lines)
+        note_end = _span(tokens[split])[0] if split is not None else len(self.lines)
         note = _slice(self.lines, body_start, note_end)
         for kw in meta["keywords"]:
             if not mentions(note, kw):
@@ -231,7 +238,7 @@ class _FileParser:
         for i, tok in enumerate(tokens):
             if tok.type != "inline" or tokens[i - 1].type != "paragraph_open":
                 continue
-            first = tokens[i - 1].map[0] if tokens[i - 1].map else 0
+            first = m[0] if (m := tokens[i - 1].map) else 0
             for n, raw in enumerate(tok.content.split("\n")):
                 if _NEAR_HEADING.match(raw):
                     self.error(
@@ -251,7 +258,7 @@ class _FileParser:
                 )
                 return
 
-    def _front_matter(self, token: Token) -> dict | None:
+    def _front_matter(self, token: Token) -> dict[str, Any] | None:
         import yaml
 
         line = (token.map[0] if token.map else 0) + 1
@@ -365,7 +372,7 @@ class _FileParser:
         for n, i in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
             if tokens[i].tag == "h1":
-                line = tokens[i].map[0] + 1 if tokens[i].map else 1
+                line = m[0] + 1 if (m := tokens[i].map) else 1
                 self.error(line, "# 問題 の後に別の # 見出しがあります (問題は ## で書きます)")
                 continue
             if self._is_passage(tokens, i, end):
@@ -426,7 +433,7 @@ class _FileParser:
             b = blocks[k][0]
             if tokens[b].tag == "h3" and k not in blank_heads:
                 self.error(
-                    tokens[b].map[0] + 1 if tokens[b].map else line,
+                    m[0] + 1 if (m := tokens[b].map) else line,
                     f"{pid}: 穴埋め問題の ### 見出しは空欄のラベル (例: ### （ア）) です: "
                     f"{_heading_text(tokens, b)}",
                 )
@@ -434,16 +441,18 @@ class _FileParser:
             self.error(line, f"{pid}: 空欄 (### （ア） と選択肢) がありません")
             return []
         first = blocks[blank_heads[0]][0]
-        body_start = tokens[blocks[0][0]].map[0] if blocks and tokens[blocks[0][0]].map else line
+        body_start = m[0] if blocks and (m := tokens[blocks[0][0]].map) else line
         passage = (
-            _slice(self.lines, body_start, tokens[first].map[0]) if blocks[0][0] != first else ""
+            _slice(self.lines, body_start, _span(tokens[first])[0]) if blocks[0][0] != first else ""
         )
         if not passage:
             self.error(line, f"{pid}: 本文 (空欄を含む文章) がありません")
             return []
         labels = [
-            BLANK_HEADING.match(_heading_text(tokens, blocks[k][0])).group(1) for k in blank_heads
-        ]  # type: ignore[union-attr]
+            hit.group(1)
+            for k in blank_heads
+            if (hit := BLANK_HEADING.match(_heading_text(tokens, blocks[k][0])))  # all of them
+        ]
         expected = list(BLANK_LABELS[: len(labels)])
         if labels != expected:
             self.error(
@@ -458,17 +467,11 @@ class _FileParser:
                 self.error(line, f"{pid}: 本文に （{label}） がありません")
         for label in sorted(set(in_text) - set(labels), key=BLANK_LABELS.index):
             self.error(line, f"{pid}: 本文の （{label}） に対応する ### （{label}） がありません")
-        passage_end = (
-            tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
-        )
+        passage_end = m[0] if end < len(tokens) and (m := tokens[end].map) else len(self.lines)
         out: list[QuestionDoc] = []
         for n, k in enumerate(blank_heads):
             last = blank_heads[n + 1] if n + 1 < len(blank_heads) else len(blocks)
-            stop_line = (
-                tokens[blocks[last][0]].map[0]  # type: ignore[index]
-                if last < len(blocks)
-                else passage_end
-            )
+            stop_line = _span(tokens[blocks[last][0]])[0] if last < len(blocks) else passage_end
             q = self._blank(
                 pid, passage, labels[n], tokens, blocks[k:last], stop_line, difficulty, keywords
             )
@@ -513,10 +516,10 @@ class _FileParser:
             )
             return None
         eb = tokens[after[0][0]]
-        explanation = _slice(self.lines, eb.map[1], stop_line)  # type: ignore[index]
+        explanation = _slice(self.lines, _span(eb)[1], stop_line)
         if not explanation:
-            self.error(eb.map[0] + 1, f"{qid}: 解説が空です")
-        lb_line = tokens[lb].map[0] + 1 if tokens[lb].map else line
+            self.error(_span(eb)[0] + 1, f"{qid}: 解説が空です")
+        lb_line = m[0] + 1 if (m := tokens[lb].map) else line
         n_correct = sum(c.correct for c in choices)
         if n_correct != 1:
             self.error(
@@ -542,18 +545,17 @@ class _FileParser:
         if not SLUG.match(qid):
             self.error(line, f"問題 id は英小文字・数字・ハイフンで書いてください: {qid}")
             return None
-        block_end_line = (
-            tokens[end].map[0] if end < len(tokens) and tokens[end].map else len(self.lines)
-        )
+        block_end_line = m[0] if end < len(tokens) and (m := tokens[end].map) else len(self.lines)
         all_blocks = _top_level_blocks(tokens, start + 3, end)
         meta, blocks = self._leading_meta(tokens, start, end)
-        difficulty, keywords = 2, []
+        difficulty = 2
+        keywords: list[str] = []
         stem_start = head.map[1] if head.map else line
         if meta is not None:
             if "type" in meta:
                 self.error(line, f"{qid}: type に書けるのは passage だけです: {meta['type']}")
             difficulty, keywords = self._meta_values(meta, line)
-            stem_start = tokens[all_blocks[0][0]].map[1]  # type: ignore[index]
+            stem_start = _span(tokens[all_blocks[0][0]])[1]
         list_idx = next(
             (
                 k
@@ -566,7 +568,7 @@ class _FileParser:
             self.error(line, f"{qid}: 選択肢 (- [x] / - [ ] のリスト) がありません")
             return None
         lb, le = blocks[list_idx]
-        list_start = tokens[lb].map[0]
+        list_start = _span(tokens[lb])[0]
         stem = _slice(self.lines, stem_start, list_start)
         if not stem:
             self.error(line, f"{qid}: 問題文がありません")
@@ -593,11 +595,11 @@ class _FileParser:
                     f"{qid}: 選択肢と ### 解説 の間に余計な内容があります",
                 )
             eb = tokens[rest[expl_idx][0]]
-            explanation = _slice(self.lines, eb.map[1], block_end_line)
+            explanation = _slice(self.lines, _span(eb)[1], block_end_line)
             if not explanation:
-                self.error(eb.map[0] + 1, f"{qid}: 解説が空です")
+                self.error(_span(eb)[0] + 1, f"{qid}: 解説が空です")
             self._check_explanation(qid, tokens, rest[expl_idx + 1 :])
-        self._check_choices(qid, line, stem, choices, tokens[lb].map[0] + 1)
+        self._check_choices(qid, line, stem, choices, _span(tokens[lb])[0] + 1)
         return QuestionDoc(qid, line, stem, choices, explanation, difficulty, keywords)
 
     def _check_explanation(

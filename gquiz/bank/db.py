@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +44,9 @@ from gquiz.bank.dbfile import (
     looks_like_gquiz,
     restore,
 )
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # The newest revision in migrations/versions. tests/test_migrations.py checks that it is
 # Alembic's head, so a new revision cannot be forgotten here.
@@ -102,7 +105,7 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # The driver's own transaction handling is off: SQLAlchemy's "begin" below issues
         # BEGIN itself, so DDL is transactional and a write can begin IMMEDIATE.
         dbapi_conn.isolation_level = None
@@ -116,7 +119,7 @@ def _sqlite_engine(url: str) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -186,7 +189,7 @@ class SchemaState:
         return "attempts" in self.tables
 
 
-def schema_state(conn) -> SchemaState:  # type: ignore[no-untyped-def]
+def schema_state(conn: Connection) -> SchemaState:
     from sqlalchemy import inspect
 
     tables = frozenset(inspect(conn).get_table_names())
@@ -201,7 +204,7 @@ def _known_revisions() -> set[str]:
     return {p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py")}
 
 
-def alembic_config(connection=None):  # type: ignore[no-untyped-def]  # -> alembic.config.Config
+def alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -209,6 +212,14 @@ def alembic_config(connection=None):  # type: ignore[no-untyped-def]  # -> alemb
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+def _driver_pragma(conn: Connection, sql: str) -> None:
+    """A PRAGMA sent to the driver itself, outside any transaction SQLAlchemy begins."""
+    raw = conn.connection.driver_connection
+    if raw is None:  # only a closed or invalidated connection has none
+        raise RuntimeError("the database connection is closed")
+    raw.execute(sql)
 
 
 def upgrade(engine: Engine, backup_dir: Path | None = None) -> bool:
@@ -225,7 +236,7 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> bool:
         if sqlite:
             # Table rebuilds in a migration must not cascade deletes. The pragma only works
             # outside a transaction, so it goes to the driver before SQLAlchemy begins one.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver_pragma(conn, "PRAGMA foreign_keys=OFF")
         try:
             # The lock: the first statement begins IMMEDIATE (SQLite), or an advisory lock.
             if conn.dialect.name == "postgresql":
@@ -243,7 +254,7 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> bool:
         finally:
             if sqlite:
                 conn.rollback()
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _driver_pragma(conn, "PRAGMA foreign_keys=ON")
     return True
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Engine,
@@ -46,6 +46,10 @@ from gquiz.bank.models import (
     utcnow,
 )
 from gquiz.config import local_day, local_zone, zone_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import dml as pg_dml
+    from sqlalchemy.dialects.sqlite import dml as sqlite_dml
 
 
 @dataclass(frozen=True)
@@ -204,13 +208,15 @@ class CardState:
 ROLLUP_ZONE_KEY = "rollup_zone"
 
 
-def _insert(session: Session, table: Any):  # -> an INSERT with on_conflict_* (SQLite, PostgreSQL)
+def _insert(session: Session, table: Any) -> pg_dml.Insert | sqlite_dml.Insert:
     """The dialect's INSERT, which has ON CONFLICT upserts (SQLite and PostgreSQL alike)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def rebuild_rollups(session: Session, zone: tzinfo) -> int:
@@ -391,7 +397,7 @@ class Bank:
                     .on_conflict_do_nothing(index_elements=["name"])
                 )
                 session.commit()
-                return session.scalar(select(Learner.id).where(Learner.name == name))  # type: ignore[return-value]
+                return session.execute(select(Learner.id).where(Learner.name == name)).scalar_one()
 
         return retry_locked(create)
 
@@ -576,7 +582,7 @@ class Bank:
         if not records:
             return []
         now = utcnow()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "learner_id": learner_id,
                 "item_kind": rec.item_kind,

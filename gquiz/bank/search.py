@@ -19,10 +19,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
 from gquiz.syllabus import Syllabus
+
+if TYPE_CHECKING:
+    from gquiz.bank.content import TopicDoc
 
 FTS_TABLE = "search_fts"
 SNIPPET_BEFORE, SNIPPET_AFTER = 30, 50
@@ -162,27 +166,27 @@ def synonyms_from(notes: Iterable[str]) -> dict[str, set[str]]:
     return table
 
 
-def documents(topics: Sequence[object], syllabus: Syllabus) -> list[SearchDoc]:
+def documents(topics: Sequence[TopicDoc], syllabus: Syllabus) -> list[SearchDoc]:
     """The index's documents from parsed content (TopicDoc / QuestionDoc, see bank.content)."""
     docs: list[SearchDoc] = []
-    by_section: dict[str, list[object]] = {}
+    by_section: dict[str, list[TopicDoc]] = {}
     for t in topics:
-        by_section.setdefault(t.section_id, []).append(t)  # type: ignore[attr-defined]
-        for heading, body in note_sections(t.note):  # type: ignore[attr-defined]
+        by_section.setdefault(t.section_id, []).append(t)
+        for heading, body in note_sections(t.note):
             docs.append(
                 SearchDoc(
                     "note",
-                    t.slug,  # type: ignore[attr-defined]
+                    t.slug,
                     heading,
-                    heading or t.title,  # type: ignore[attr-defined]
+                    heading or t.title,
                     body,
-                    t.title,  # type: ignore[attr-defined]
-                    t.section_id,  # type: ignore[attr-defined]
+                    t.title,
+                    t.section_id,
                 )
             )
-        for q in t.questions:  # type: ignore[attr-defined]
+        for q in t.questions:
             body = "\n".join([q.stem, *(c.text for c in q.choices), q.explanation])
-            docs.append(SearchDoc("question", q.id, "", q.id, body, t.title, t.section_id))  # type: ignore[attr-defined]
+            docs.append(SearchDoc("question", q.id, "", q.id, body, t.title, t.section_id))
     for sec in syllabus.sections:
         for kw in sec.keywords:
             slug, anchor, title = _where_explained(kw, by_section.get(sec.id, []))
@@ -192,24 +196,20 @@ def documents(topics: Sequence[object], syllabus: Syllabus) -> list[SearchDoc]:
     return docs
 
 
-def _where_explained(keyword: str, topics: list[object]) -> tuple[str, str, str]:
+def _where_explained(keyword: str, topics: list[TopicDoc]) -> tuple[str, str, str]:
     """The note section that explains a keyword: one headed by it, else the first that
     mentions it, else the section's first note."""
     target = normalize(keyword)
-    sections = [
-        (t, heading, body)
-        for t in topics
-        for heading, body in note_sections(t.note)  # type: ignore[attr-defined]
-    ]
+    sections = [(t, heading, body) for t in topics for heading, body in note_sections(t.note)]
     for t, heading, _body in sections:
         if heading and target in normalize(heading):
-            return t.slug, heading, t.title  # type: ignore[attr-defined]
+            return t.slug, heading, t.title
     for t, heading, body in sections:
         if target in normalize(body):
-            return t.slug, heading, t.title  # type: ignore[attr-defined]
+            return t.slug, heading, t.title
     if topics:
         t = topics[0]
-        return t.slug, "", t.title  # type: ignore[attr-defined]
+        return t.slug, "", t.title
     return "", "", ""
 
 
@@ -272,7 +272,7 @@ def search(conn: Connection, query: str, limit: int = 30) -> list[SearchHit]:
     variants = _variants(conn, query)
     if not variants:
         return []
-    scored: dict[int, tuple[float, tuple[object, ...]]] = {}
+    scored: dict[int, tuple[tuple[int, bool, float, int], tuple[Any, ...]]] = {}
     kind_rank = {"keyword": 0, "note": 1, "question": 2}
     cols = (
         "d.id, d.kind, d.ref, d.anchor, d.title, d.body, d.topic_title, d.section_id, d.title_norm"
@@ -306,8 +306,8 @@ def search(conn: Connection, query: str, limit: int = 30) -> list[SearchHit]:
                 float(row[9]),
                 kind_rank.get(row[1], 3),
             )
-            if row[0] not in scored or key < scored[row[0]][0]:  # type: ignore[operator]
-                scored[row[0]] = (key, tuple(row) + (title_hit,))  # type: ignore[assignment]
+            if row[0] not in scored or key < scored[row[0]][0]:
+                scored[row[0]] = (key, tuple(row) + (title_hit,))
     ordered = sorted(scored.values(), key=lambda kv: kv[0])[:limit]
     return [_hit(row, variants) for _key, row in ordered]
 

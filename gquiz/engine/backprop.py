@@ -270,7 +270,8 @@ def backprop(nodes: Any, output: Any = None, grad_output: Any = 1.0) -> Solution
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
-    return np.vectorize(math.erf, otypes=[float])(x)
+    out: np.ndarray = np.vectorize(math.erf, otypes=[float])(x)
+    return out
 
 
 _ACTIVATIONS: dict[str, tuple[str, str]] = {

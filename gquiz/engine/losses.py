@@ -22,7 +22,8 @@ def softmax_rows(z: np.ndarray, t: float = 1.0) -> np.ndarray:
     """Numerically stable softmax along the last axis of ``z / t``."""
     s = z / t
     e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    p: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return p
 
 
 def softmax_steps(z: np.ndarray, t: float, label: str = "") -> list[Step]:

@@ -48,9 +48,9 @@ def magnitude_prune(weights: Any, sparsity: Any) -> Solution:
     k = _count(amount, n)
     mags = np.abs(w).ravel()
     order = np.argsort(mags, kind="stable")
-    mask = np.ones(n)
-    mask[order[:k]] = 0.0
-    mask = mask.reshape(w.shape)
+    flat = np.ones(n)
+    flat[order[:k]] = 0.0
+    mask = flat.reshape(w.shape)
     pruned = np.where(mask == 1, w, 0.0)  # not w * mask: that leaves -0.0 in the answer
     result_sparsity = float(np.mean(pruned == 0))
     threshold = float(mags[order[k - 1]]) if k else None

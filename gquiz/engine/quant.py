@@ -46,7 +46,8 @@ def round_values(v: np.ndarray, rounding: str) -> np.ndarray:
     if rounding == "half_even":
         return np.round(v)
     if rounding == "half_up":
-        return np.sign(v) * np.floor(np.abs(v) + 0.5)
+        rounded: np.ndarray = np.sign(v) * np.floor(np.abs(v) + 0.5)
+        return rounded
     raise EngineError(f'rounding は "half_even" か "half_up"（{rounding!r}）')
 
 

@@ -29,7 +29,8 @@ MAX_EXACT_PLAYERS = 10
 
 
 def _popcount(masks: np.ndarray, n: int) -> np.ndarray:
-    return ((masks[:, None] >> np.arange(n)) & 1).sum(axis=1)
+    counts: np.ndarray = ((masks[:, None] >> np.arange(n)) & 1).sum(axis=1)
+    return counts
 
 
 def shapley_from_values(v: np.ndarray, n: int) -> np.ndarray:
@@ -264,7 +265,7 @@ def shapley_model(
     )
 
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda z: z,
     "relu": lambda z: np.maximum(z, 0.0),
     "tanh": np.tanh,
@@ -277,7 +278,7 @@ def _mlp_from_spec(layers: Any, n: int) -> Callable[[np.ndarray], np.ndarray]:
         raise EngineError(
             'layers は [{"weights": 入力×出力, "bias": [...], "activation": "relu"}, ...] で指定してください'
         )
-    parsed = []
+    parsed: list[tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]] = []
     width = n
     for i, layer in enumerate(layers):
         if not isinstance(layer, Mapping):

@@ -98,6 +98,7 @@ def descriptive_stats(values: Any, ask: Any = "var") -> Solution:
     steps.append(Step("stat_deviations", {"values": x, "mean": mean, "squares": dev**2, "ss": ss}))
     sample = q.startswith("sample")
     v = svar if sample else var
+    assert v is not None  # a sample statistic was refused above for n < 2
     steps.append(Step("stat_variance", {"ss": ss, "n": n, "sample": sample, "value": v}))
     if q in ("std", "sample_std"):
         steps.append(Step("stat_std", {"var": v, "sample": sample, "value": math.sqrt(v)}))

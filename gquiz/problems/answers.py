@@ -334,7 +334,7 @@ def _compare_vector(
             f"要素が {exp.size} 個のベクトルで答えてください（入力は {got.size} 個）。例: 1, 2, 3"
         )
     ok_cells = _accept_cells(prec, cells, exp)
-    wrong = tuple((int(i),) for i in np.flatnonzero(~ok_cells))
+    wrong: tuple[tuple[int, ...], ...] = tuple((int(i),) for i in np.flatnonzero(~ok_cells))
     return Verdict(bool(ok_cells.all()), float(ok_cells.mean()), given, expected_text, wrong)
 
 

@@ -9,7 +9,7 @@ checks as what it says.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -106,7 +106,7 @@ def _inline(value: Any) -> str:
     return str(value).replace("`", "'")
 
 
-def _fmt_digits(n: int):
+def _fmt_digits(n: int) -> Callable[[Any], str]:
     return lambda v: _auto(v, n)
 
 

@@ -141,7 +141,8 @@ def _markdown_html(text: str) -> str:
     """Markdown (tables, code) to HTML with raw HTML disabled: every ``<`` is escaped."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    html: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return html
 
 
 def _html(problems: list[Problem]) -> str:

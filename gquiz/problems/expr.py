@@ -257,7 +257,9 @@ def _eval_dict(node: ast.Dict, names: Mapping[str, Any], text: str) -> dict[Any,
 
 
 def _eval_call(node: ast.Call, names: Mapping[str, Any], text: str) -> Any:
-    func = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+    if not isinstance(node.func, ast.Name):  # compile_expr admits no other
+        raise ExprError(f"式 {text!r} に使えない構文があります（Call）")
+    func = FUNCTIONS[node.func.id]
     args = [_eval(a, names, text) for a in node.args]
     kwargs = {k.arg: _eval(k.value, names, text) for k in node.keywords if k.arg}
     return func(*args, **kwargs)

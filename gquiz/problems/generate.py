@@ -357,14 +357,14 @@ def _fallbacks(answer: Any, kind: str, options: tuple[str, ...]) -> list[tuple[s
             ("off-by-two", "2 多く数えた", a + 2),
         ]
     elif kind == "float":
-        a = float(answer)
+        x = float(answer)
         out += [
-            ("times-ten", "桁を 1 つ取り違えた（10 倍）", a * 10),
-            ("div-ten", "桁を 1 つ取り違えた（1/10）", a / 10),
-            ("complement", "補数を取った（1 − 答え）", 1 - a),
-            ("doubled", "2 倍してしまった", a * 2),
-            ("halved", "半分にしてしまった", a / 2),
-            ("negated", "符号を取り違えた", -a),
+            ("times-ten", "桁を 1 つ取り違えた（10 倍）", x * 10),
+            ("div-ten", "桁を 1 つ取り違えた（1/10）", x / 10),
+            ("complement", "補数を取った（1 − 答え）", 1 - x),
+            ("doubled", "2 倍してしまった", x * 2),
+            ("halved", "半分にしてしまった", x / 2),
+            ("negated", "符号を取り違えた", -x),
         ]
     elif kind == "vector":
         arr = np.asarray(answer, dtype=float)

@@ -123,10 +123,8 @@ def rf_sum_kernels(ctx: MistakeContext) -> Any:
 def rf_own_stride(ctx: MistakeContext) -> Any:
     """Multiplied (K − 1) by the product of the strides up to and including the layer itself."""
     ks = [int(k) for k in ctx.args["kernel_sizes"]]
-    ss = [
-        int(s)
-        for s in (ctx.args.get("strides") if ctx.args.get("strides") is not None else [1] * len(ks))
-    ]
+    strides = ctx.args.get("strides")
+    ss = [int(s) for s in (strides if strides is not None else [1] * len(ks))]
     r, jump = 1, 1
     for k, s in zip(ks, ss, strict=False):
         jump *= s
@@ -432,7 +430,8 @@ def _attn(
         w = e / e.sum(axis=1, keepdims=True)
     else:
         w = s
-    return w @ va
+    out: np.ndarray = w @ va
+    return out
 
 
 def _attn_pick(ctx: MistakeContext, out: np.ndarray, weights: bool = False) -> Any:

@@ -105,10 +105,10 @@ class Precision:
             if abs(float(f) - v) > EXACT_REL * max(1.0, abs(v)):
                 raise ValueError(f"{value!r} は分母 {MAX_DENOMINATOR} 以下の分数で表せません")
             return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-        r = self.rounded(v)
-        if self.mode == "significant" and r != 0 and not -5 <= r.adjusted() < 15:
-            return format(r, "e").replace("e+", "e")  # 1.68e-197, not 197 zeros
-        return format(r, "f")
+        d = self.rounded(v)
+        if self.mode == "significant" and d != 0 and not -5 <= d.adjusted() < 15:
+            return format(d, "e").replace("e+", "e")  # 1.68e-197, not 197 zeros
+        return format(d, "f")
 
     # -- checking -----------------------------------------------------------------
 

@@ -161,7 +161,7 @@ class Family:
 # ---------------------------------------------------------------------------
 
 
-class _LineDict(dict):
+class _LineDict(dict[Any, Any]):
     """A mapping that remembers the line of itself and of each key (1-based)."""
 
     line: int = 1
@@ -658,12 +658,12 @@ class _LevelReader:
             return None
         return prec
 
-    def _solver(self) -> Any:
+    def _solver(self) -> str:
         solver = self.merged["solver"]
         why = _solver_error(solver)
         if why and not self.c.reported(why):
             self.c.add(self.line("solver"), why)
-        return solver
+        return solver if isinstance(solver, str) else ""  # a missing solver is reported above
 
     def _args(self) -> _Mapping:
         args = self.merged["args"] or {}
@@ -844,7 +844,7 @@ def load_families(
     return families
 
 
-_FAMILY_CACHE: dict[tuple, dict[str, Family]] = {}
+_FAMILY_CACHE: dict[tuple[Any, ...], dict[str, Family]] = {}
 
 
 def check_family_file(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gquiz.engine.core import Step
 from gquiz.render.fmt import fmt_num as f
@@ -94,7 +95,7 @@ def roi_bin(step: Step) -> str:
     return f"出力[{i},{j}] = max(行 {a['rows'][0]}〜{a['rows'][1]}, 列 {a['cols'][0]}〜{a['cols'][1]}: {vals}) = {f(a['value'])}"
 
 
-def _bilinear_line(info: dict) -> str:
+def _bilinear_line(info: dict[str, Any]) -> str:
     if info["outside"]:
         return f"(y={f(info['y'])}, x={f(info['x'])}) は特徴マップの外 → 0"
     terms = " + ".join(f"{f(v)}×{f(wt)}" for _, _, v, wt in info["points"])

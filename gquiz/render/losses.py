@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gquiz.engine.core import Step
 from gquiz.render.fmt import fmt_array
@@ -10,7 +11,7 @@ from gquiz.render.fmt import fmt_num as f
 from gquiz.render.fmt import fmt_term as ft
 
 
-def _row(a: dict, prefix: str = "") -> str:
+def _row(a: dict[str, Any], prefix: str = "") -> str:
     label = a.get("label") or ""
     row = f"{a['row']}行目 " if a.get("row") is not None else ""
     return f"{label}{' ' if label else ''}{row}{prefix}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gquiz.engine.core import Step
 
 
-def _seq(tokens: list) -> str:
+def _seq(tokens: list[Any]) -> str:
     if all(isinstance(t, str) and len(t) == 1 for t in tokens):
         return '"' + "".join(tokens) + '"'
     return "[" + ", ".join(map(str, tokens)) + "]"

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gquiz.bank.repo import Bank, QuestionView
+
+if TYPE_CHECKING:
+    import genanki
 
 DECK_ID = 1_723_550_101
 CHOICE_MODEL_ID = 1_723_550_102
@@ -22,10 +26,11 @@ CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } ol 
 def _md(text: str) -> str:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    html_text: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return html_text
 
 
-def _models():  # type: ignore[no-untyped-def]
+def _models() -> tuple[genanki.Model, genanki.Model]:
     import genanki
 
     choice = genanki.Model(

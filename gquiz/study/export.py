@@ -118,10 +118,12 @@ def to_html(data: dict[str, Any]) -> str:
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
     def block(text: str) -> str:
-        return md.render(text)
+        out: str = md.render(text)
+        return out
 
     def inline(text: str) -> str:
-        return md.renderInline(text)
+        out: str = md.renderInline(text)
+        return out
 
     esc = html.escape
     parts = [

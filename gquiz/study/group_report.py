@@ -39,7 +39,8 @@ def point_biserial(right: list[bool], rest: list[float]) -> float | None:
     if sd == 0:
         return None
     p = len(ones) / n
-    return (statistics.fmean(ones) - statistics.fmean(zeros)) / sd * (p * (1 - p)) ** 0.5
+    spread: float = (p * (1 - p)) ** 0.5
+    return (statistics.fmean(ones) - statistics.fmean(zeros)) / sd * spread
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from gquiz.bank.models import Attempt, Exam
 from gquiz.study.quiz import is_correct
@@ -180,7 +180,7 @@ def sittings(bank: Bank, learner_id: int, limit: int = 100) -> list[Sitting]:
             .order_by(Attempt.created_at.desc(), Attempt.id.desc())
             .limit(limit * 50)
         ).all()
-    group: list = []  # type: ignore[type-arg]
+    group: list[Row[str, datetime, bool, str, str]] = []  # one sitting, newest first
 
     def close() -> None:
         if group:

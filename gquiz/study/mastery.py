@@ -77,7 +77,8 @@ def wilson(successes: float, n: float, z: float = Z90) -> tuple[float, float]:
 
 def recency_weight(at: datetime, now: datetime) -> float:
     age_days = max(0.0, (now - at).total_seconds() / 86400)
-    return 0.5 ** (age_days / HALF_LIFE_DAYS)
+    weight: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return weight
 
 
 class MasteryAccumulator:

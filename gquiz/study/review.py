@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from gquiz.config import end_of_local_day
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+    from fsrs.card import CardDict
 
 HARD_FACTOR = 2.0
 MIN_TIMES_FOR_USUAL = 5
@@ -27,7 +31,7 @@ class CardUpdate:
 
 
 @lru_cache(maxsize=1)
-def _scheduler():  # -> fsrs.Scheduler
+def _scheduler() -> Scheduler:
     from fsrs import Scheduler
 
     return Scheduler(enable_fuzzing=False)
@@ -61,10 +65,13 @@ def schedule(
     """Apply one review to a stored card (None for a new one) and return the new state."""
     from fsrs import Card, Rating
 
-    current = Card.from_dict(card) if card else Card(card_id=card_id, due=_aware(at))
+    # The stored card is the JSON of an earlier Card.to_dict().
+    current = (
+        Card.from_dict(cast("CardDict", card)) if card else Card(card_id=card_id, due=_aware(at))
+    )
     updated, _log = _scheduler().review_card(current, Rating[rating.capitalize()], _aware(at))
     due = updated.due.astimezone(timezone.utc).replace(tzinfo=None)
-    return CardUpdate(updated.to_dict(), due, rating)
+    return CardUpdate(dict(updated.to_dict()), due, rating)
 
 
 def review_horizon(now: datetime, zone: tzinfo) -> datetime:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from gquiz.bank.models import utcnow
@@ -19,7 +19,7 @@ WEAKEST = 5
 DUE_DAYS = 14
 
 
-def _day_middle(day: str, zone) -> datetime:  # type: ignore[no-untyped-def]
+def _day_middle(day: str, zone: tzinfo) -> datetime:
     """Local noon of a rollup day, as naive UTC (the age of that day's attempts)."""
     return day_start_utc(date.fromisoformat(day[:10]), zone) + timedelta(hours=12)
 
@@ -72,9 +72,9 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
                 due_section[section_id] += 1
             elif kind == "family" and item_id in family_sections:
                 due_section[family_sections[item_id]] += 1
-        day = max(local_day(due, zone), today)
-        if day in due_by_day:
-            due_by_day[day] += 1
+        due_day = max(local_day(due, zone), today)
+        if due_day in due_by_day:
+            due_by_day[due_day] += 1
 
     out: dict[str, Any] = {
         "generated_at": now.isoformat(timespec="seconds"),
@@ -155,7 +155,8 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
 def readiness(bank: Bank, learner_id: int, majors: list[dict[str, Any]]) -> dict[str, Any]:
     """The estimate for a real-format exam (145 questions by the blueprint) and how well past
     estimates matched practice-exam results (see study.readiness for the model)."""
-    from gquiz.study.exam import REAL, load_blueprint
+    from gquiz.bank.blueprint import load_blueprint
+    from gquiz.study.exam import REAL
     from gquiz.study.readiness import calibration, predict
 
     if (bank.sources.content / "exam-blueprint.md").is_file():
