@@ -490,8 +490,8 @@ def _drill_export(
 def _family_drill(
     obj: _Ctx, family: str, difficulty: int, seed: int | None, count: int, plain: bool
 ) -> None:
+    from gquiz.plain import run_plain_drill
     from gquiz.problems import load_families
-    from gquiz.problems.plain import run_plain_drill
 
     b, learner_id = obj.bank_and_learner()
     families = load_families(b.sources.problems)
@@ -933,14 +933,80 @@ def db_restore(obj: _Ctx, file: str | None, list_only: bool) -> None:
         click.echo(f"元のファイルは {aside} に残しています。", err=True)
 
 
+def _parse_class(value: str | None) -> int | None:
+    """``--class`` of ``gquiz lab gradcam``: a class number, an English alias or its Japanese name."""
+    from gquiz.labs.data import CLASS_NAMES
+
+    if value is None:
+        return None
+    aliases = {"circle": 0, "square": 1, "triangle": 2}
+    v = value.strip().lower()
+    if v in aliases:
+        return aliases[v]
+    if value.strip() in CLASS_NAMES:
+        return CLASS_NAMES.index(value.strip())
+    if v.isdigit() and int(v) < len(CLASS_NAMES):
+        return int(v)
+    raise click.BadParameter(
+        f"{value!r}: 0〜{len(CLASS_NAMES) - 1}, circle/square/triangle, " + "/".join(CLASS_NAMES),
+        param_hint="--class",
+    )
+
+
+@main.command("lab")
+@click.argument("name", type=click.Choice(["gradcam", "compression"]))
+@click.option("--plain", is_flag=True, help="Print to stdout instead of opening the TUI.")
+@click.option(
+    "--index",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Test image (gradcam).",
+)
+@click.option(
+    "--class",
+    "class_",
+    metavar="CLASS",
+    help="Class to compare with the prediction (gradcam): 0-2 or circle/square/triangle.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the data and the model."
+)
+@click.pass_context
+def lab(
+    ctx: click.Context, name: str, plain: bool, index: int, class_: str | None, seed: int
+) -> None:
+    """Labs: Grad-CAM on a small CNN, or compression (int8, pruning, distillation). Needs torch."""
+    from gquiz.labs import INSTALL_HINT, torch_available
+
+    target = _parse_class(class_)
+    if not plain:
+        from gquiz.tui.app import run_tui
+
+        # Invoked on its own (tests, `lab.main()`), there is no root _Ctx: default settings.
+        obj = ctx.find_root().obj
+        settings = obj.settings() if isinstance(obj, _Ctx) else _Ctx(None, None).settings()
+        run_tui(
+            settings, start=("lab", {"name": name, "index": index, "seed": seed, "target": target})
+        )
+        return
+    if not torch_available():
+        click.echo(INSTALL_HINT, err=True)
+        sys.exit(1)
+    from gquiz.labs.plain import plain_compression, plain_gradcam
+
+    if name == "gradcam":
+        plain_gradcam(seed, index, target)
+    else:
+        plain_compression(seed)
+
+
 def _register_commands() -> None:
     # Commands written in their own modules (click and the standard library only at import
     # time); registered here so `gquiz --help` lists them. A failing import is a bug to see.
-    from gquiz.labs.cli import lab
     from gquiz.solve_cmd import solve
 
     main.add_command(solve)
-    main.add_command(lab)
 
 
 _register_commands()

@@ -57,10 +57,10 @@ def test_torch_probe_reports_a_broken_finder_as_missing(monkeypatch) -> None:
 
 
 def test_lab_without_torch_prints_the_install_hint(monkeypatch) -> None:
-    from gquiz.labs import cli as labs_cli
+    from gquiz.cli import lab
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
-    res = CliRunner().invoke(labs_cli.lab, ["gradcam", "--plain"])
+    res = CliRunner().invoke(lab, ["gradcam", "--plain"])
     assert res.exit_code == 1
     assert res.stderr.strip() == INSTALL_HINT.strip()
     assert "pip install 'gquiz[torch]'" in res.stderr

@@ -19,7 +19,7 @@ from gquiz.problems.generate import (
     generate,
     parse_problem_id,
 )
-from gquiz.problems.question import as_question, explanation_md
+from gquiz.problems.question import explanation_md
 from gquiz.problems.spec import Family, FamilyError, FamilyFileError, check_families, load_families
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "GenerationError",
     "Problem",
     "Verdict",
-    "as_question",
     "check_answer",
     "check_families",
     "explanation_md",

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from gquiz.problems.precision import INTEGER, Precision
-from gquiz.study.answers import AnswerError
+from gquiz.text.errors import AnswerError
 
 __all__ = [
     "MAX_EXPONENT",

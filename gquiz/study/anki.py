@@ -128,7 +128,8 @@ def write_deck(
             )
         )
     if families:
-        from gquiz.problems import as_question, generate, load_families
+        from gquiz.problems import generate, load_families
+        from gquiz.study.generated import as_question
 
         specs = load_families(bank.sources.problems)
         for fid in families:

@@ -13,10 +13,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from gquiz.text.errors import AnswerError
 
-class AnswerError(ValueError):
-    """The input is not a valid answer; the message says how to fix it (in Japanese)."""
-
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "AnswerError",
+    "format_choice_answer",
+    "parse_choice_answer",
+    "toggle_pick",
+]
 
 _SEPARATORS = re.compile(r"[,、\s]+")
 MAX_ANSWER_CHARS = 64

@@ -37,7 +37,8 @@ def generated_problems(
     """Exam-style generated problems from drill families (empty if none of them is loaded)."""
     if not family_ids or count <= 0:
         return []
-    from gquiz.problems import as_question, generate, load_families
+    from gquiz.problems import generate, load_families
+    from gquiz.study.generated import as_question
 
     families = load_families(bank.sources.problems)
     out: list[QuestionView] = []

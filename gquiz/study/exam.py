@@ -143,7 +143,8 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
         if it["kind"] == "question":
             out.append(with_order(views[it["id"]], it.get("order")))
             continue
-        from gquiz.problems import as_question, generate, load_families
+        from gquiz.problems import generate, load_families
+        from gquiz.study.generated import as_question
 
         families = families or load_families(bank.sources.problems)
         problem = as_question(generate(families[it["family"]], it["difficulty"], it["seed"]))

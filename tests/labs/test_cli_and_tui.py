@@ -10,7 +10,7 @@ pytest.importorskip("torch")
 from textual.app import App  # noqa: E402
 from textual.widgets import DataTable, Static  # noqa: E402
 
-from gquiz.labs.cli import lab  # noqa: E402
+from gquiz.cli import lab  # noqa: E402
 from gquiz.tui.screens import labs as labs_screens  # noqa: E402
 from gquiz.tui.screens.labs import CompressionScreen, GradCamScreen, LabsScreen  # noqa: E402
 

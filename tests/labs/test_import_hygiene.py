@@ -22,7 +22,7 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
     "module",
     [
         "gquiz.labs",
-        "gquiz.labs.cli",
+        "gquiz.labs.plain",
         "gquiz.labs.data",
         "gquiz.labs.render",
         "gquiz.labs.texts",
@@ -38,7 +38,7 @@ def test_importing_the_labs_does_not_import_torch(module: str) -> None:
 
 
 def test_lab_cli_module_is_light() -> None:
-    loaded = modules_after("from gquiz.labs.cli import lab")
+    loaded = modules_after("from gquiz.cli import lab")
     assert not {"torch", "textual", "numpy"} & loaded
 
 
@@ -59,7 +59,7 @@ def test_without_torch_the_labs_say_how_to_install_it() -> None:
 
 def test_without_torch_lab_plain_exits_with_the_install_hint() -> None:
     code = NO_TORCH + (
-        "from gquiz.labs.cli import lab\nlab(['compression', '--plain'], standalone_mode=True)\n"
+        "from gquiz.cli import lab\nlab(['compression', '--plain'], standalone_mode=True)\n"
     )
     out = _run(code)
     assert out.returncode == 1

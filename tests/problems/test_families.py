@@ -13,7 +13,6 @@ import pytest
 from gquiz.problems import (
     AnswerError,
     FamilyError,
-    as_question,
     check_answer,
     check_families,
     generate,
@@ -21,6 +20,7 @@ from gquiz.problems import (
     parse_problem_id,
 )
 from gquiz.problems.generate import _same
+from gquiz.study.generated import as_question
 
 from .conftest import PROBLEMS
 

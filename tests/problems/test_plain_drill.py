@@ -8,8 +8,8 @@ import sys
 
 from sqlalchemy import create_engine, text
 
+from gquiz.plain import run_plain_drill
 from gquiz.problems import generate
-from gquiz.problems.plain import run_plain_drill
 
 
 def attempts(url: str) -> list[tuple]:
@@ -59,7 +59,7 @@ def test_unknown_family(drill_bank) -> None:
 
 def test_problems_package_does_not_import_textual() -> None:
     code = (
-        "import gquiz.problems, gquiz.problems.plain, gquiz.problems.generators\n"
+        "import gquiz.problems, gquiz.plain, gquiz.problems.generators\n"
         "from gquiz.problems import load_families, generate\n"
         "import sys\nprint('textual' in sys.modules, 'torch' in sys.modules)"
     )

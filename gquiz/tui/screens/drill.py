@@ -311,7 +311,7 @@ class DrillScreen(Screen[None]):
         description="回答を保存",
     )
     def record(self, problem: Problem, verdict: Verdict | None, picked: int | None) -> None:
-        from gquiz.problems.plain import record_drill_attempt
+        from gquiz.study.generated import record_drill_attempt
 
         bank = getattr(self.app, "bank", None)
         learner_id = getattr(self.app, "learner_id", None)

@@ -1,8 +1,8 @@
-"""``gquiz lab NAME``: the labs from the command line (``--plain``) or in the TUI.
+"""``gquiz lab NAME --plain``: a lab printed to the terminal (the command is in gquiz/cli.py).
 
 Top-level imports are click and the standard library only: ``gquiz --help`` must stay
-instant, and torch (≈ 1–2 s to import) or Textual are loaded only by the command that runs.
-The lead registers the command with ``main.add_command(lab)``.
+instant, and torch (≈ 1–2 s to import) is loaded only by the lab that runs. The TUI side of
+the labs is gquiz/tui/screens/labs.py; this module never imports it (labs sit below tui).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-__all__ = ["lab"]
+__all__ = ["plain_compression", "plain_gradcam"]
 
 
 def _stderr_progress():  # -> gquiz.labs.train.Progress
@@ -43,25 +43,6 @@ def _console():  # -> rich.console.Console
     # --plain exists to show the pictures: keep the colours even when piped (use NO_COLOR
     # to get the ASCII rendering instead).
     return Console(force_terminal=True, color_system="truecolor", width=width, highlight=False)
-
-
-def _parse_class(value: str | None) -> int | None:
-    from gquiz.labs.data import CLASS_NAMES
-
-    if value is None:
-        return None
-    aliases = {"circle": 0, "square": 1, "triangle": 2}
-    v = value.strip().lower()
-    if v in aliases:
-        return aliases[v]
-    if value.strip() in CLASS_NAMES:
-        return CLASS_NAMES.index(value.strip())
-    if v.isdigit() and int(v) < len(CLASS_NAMES):
-        return int(v)
-    raise click.BadParameter(
-        f"{value!r}: 0〜{len(CLASS_NAMES) - 1}, circle/square/triangle, " + "/".join(CLASS_NAMES),
-        param_hint="--class",
-    )
 
 
 def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) -> None:
@@ -162,53 +143,3 @@ def plain_compression(seed: int, out: Any = None) -> None:
             Text(f"問{n}. 正解 {q.answer + 1} ({q.choices[q.answer]})  {q.explanation}"),
             soft_wrap=True,
         )
-
-
-@click.command("lab")
-@click.argument("name", type=click.Choice(["gradcam", "compression"]))
-@click.option("--plain", is_flag=True, help="Print to stdout instead of opening the TUI.")
-@click.option(
-    "--index",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Test image (gradcam).",
-)
-@click.option(
-    "--class",
-    "class_",
-    metavar="CLASS",
-    help="Class to compare with the prediction (gradcam): 0-2 or circle/square/triangle.",
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the data and the model."
-)
-@click.pass_context
-def lab(
-    ctx: click.Context, name: str, plain: bool, index: int, class_: str | None, seed: int
-) -> None:
-    """Labs: Grad-CAM on a small CNN, or compression (int8, pruning, distillation). Needs torch."""
-    from gquiz.labs import INSTALL_HINT, torch_available
-
-    target = _parse_class(class_)
-    if not plain:
-        from gquiz.tui.app import run_tui
-
-        obj = ctx.find_root().obj
-        if obj is not None and hasattr(obj, "settings"):
-            settings = obj.settings()
-        else:
-            from gquiz.config import Settings
-
-            settings = Settings.resolve()
-        run_tui(
-            settings, start=("lab", {"name": name, "index": index, "seed": seed, "target": target})
-        )
-        return
-    if not torch_available():
-        click.echo(INSTALL_HINT, err=True)
-        sys.exit(1)
-    if name == "gradcam":
-        plain_gradcam(seed, index, target)
-    else:
-        plain_compression(seed)
