@@ -65,7 +65,10 @@ async def test_what_the_stats_screen_shows(settings: Settings) -> None:
         assert mastery["S2"][1] == "0"
         assert mastery["S2"][3] == "-"  # no estimate without answers
         weak = _rows(screen.query_one("#table-weak", DataTable))
-        assert [r[:3] for r in weak] == [["畳み込み層", "S5.2", "1"], ["人工知能の定義", "S1.1", "3"]]
+        assert [r[:3] for r in weak] == [
+            ["畳み込み層", "S5.2", "1"],
+            ["人工知能の定義", "S1.1", "3"],
+        ]
         assert screen.weak_slugs == [("fx-conv", "畳み込み層"), ("fx-ai", "人工知能の定義")]
 
 
