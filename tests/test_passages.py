@@ -57,9 +57,22 @@ def test_a_passage_gives_one_question_per_blank(tmp_path: Path) -> None:
     assert [c.text for c in a.choices if c.correct] == ["ゼロ"]
     assert a.explanation == "ゼロパディングが基本。"
     assert i.explanation == "ずらす幅はストライド。\n\n二段落目。"
-    assert (a.difficulty, a.keywords) == (3, ["パディング", "ストライド"])
+    # Each blank keeps the passage's keywords it names itself, not its neighbour's answer.
+    assert (a.difficulty, a.keywords) == (3, ["パディング"])
+    assert (i.difficulty, i.keywords) == (3, ["パディング", "ストライド"])
     assert a.line == 34
     assert i.line == 45
+
+
+def test_a_passage_keyword_no_blank_names_is_an_error(tmp_path: Path) -> None:
+    text = HEADER + PASSAGE.replace(
+        "keywords: パディング, ストライド", "keywords: パディング, プーリング"
+    )
+    result = parse_text(tmp_path, text)
+    assert any(
+        "t-conv-p01: キーワード「プーリング」が本文にもどの空欄の選択肢・解説にも出てきません" in m
+        for m in messages(result)
+    ), messages(result)
 
 
 @pytest.mark.parametrize(

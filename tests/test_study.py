@@ -221,6 +221,30 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     assert stats["total"]["attempts"] == 2  # unanswered questions are not attempts
 
 
+def test_exam_rows_live_in_the_bank(study_bank: Bank) -> None:
+    """The study layer asks the bank to store exams: a graded or discarded exam is never
+    rewritten by a late save (say from another window), and history reads it back."""
+    lid = study_bank.learner_id("tester")
+    exam = ExamSession.start(study_bank, lid, 5, 7, seed=11)
+    stored = study_bank.exam(exam.exam_id)
+    assert stored is not None
+    assert (stored.seed, stored.n_questions, stored.minutes, stored.remaining_s) == (11, 5, 7, 420)
+    assert stored.items == exam.items
+    assert stored.submitted_at is None
+    assert study_bank.save_exam_state(exam.exam_id, {"current": 3}, 400.0) is True
+    assert study_bank.unfinished_exam(lid).state == {"current": 3}
+    exam.current = 2
+    exam.discard()
+    assert study_bank.unfinished_exam(lid) is None
+    gone = study_bank.exam(exam.exam_id)
+    assert gone.submitted_at is not None
+    assert gone.state["discarded"] is True
+    assert study_bank.save_exam_state(exam.exam_id, {"current": 4}, 1.0) is False
+    assert study_bank.exam(exam.exam_id).state["current"] == 2
+    assert [e.id for e in study_bank.recent_exams(lid, 10)] == [exam.exam_id]
+    assert study_bank.exam(exam.exam_id + 99) is None
+
+
 def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Path) -> None:
     # A question carrying markup must come out escaped in HTML.
     path = study_settings.content / "s01" / "st-def.md"

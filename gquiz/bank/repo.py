@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     Engine,
@@ -203,6 +203,49 @@ class CardState:
     card: dict[str, Any]
     due: datetime
     flagged: bool = False
+
+
+@dataclass(frozen=True)
+class ExamRecord:
+    """A stored practice exam as the study layer sees it (no ORM object leaves the bank)."""
+
+    id: int
+    learner_id: int
+    seed: int
+    n_questions: int
+    minutes: int
+    remaining_s: float
+    items: list[dict[str, Any]]
+    state: dict[str, Any]
+    created_at: datetime
+    submitted_at: datetime | None = None
+    group_exam_id: int | None = None
+
+
+class AnswerRow(NamedTuple):
+    """One answer as the history lists it (which sitting it belongs to is the study layer's)."""
+
+    mode: str
+    created_at: datetime
+    correct: bool
+    item_kind: str
+    item_id: str
+
+
+def _exam_record(exam: Exam) -> ExamRecord:
+    return ExamRecord(
+        id=exam.id,
+        learner_id=exam.learner_id,
+        seed=exam.seed,
+        n_questions=exam.n_questions,
+        minutes=exam.minutes,
+        remaining_s=exam.remaining_s,
+        items=list(exam.items or []),
+        state=dict(exam.state or {}),
+        created_at=exam.created_at,
+        submitted_at=exam.submitted_at,
+        group_exam_id=exam.group_exam_id,
+    )
 
 
 ROLLUP_ZONE_KEY = "rollup_zone"
@@ -791,6 +834,118 @@ class Bank:
                 .order_by(Exam.submitted_at)
             ).all()
         return [(at.date().isoformat(), dict(state or {})) for at, state in rows]
+
+    # -- practice exams ---------------------------------------------------------------------
+    def exam_pool(self) -> list[tuple[str, str, str | None]]:
+        """(question id, section id, passage id) of every active question, in bank order: what
+        an exam is drawn from."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Question.id, Question.section_id, Question.passage_id)
+                .where(Question.active)
+                .order_by(Question.sort_order)
+            ).all()
+        return [(qid, section, passage) for qid, section, passage in rows]
+
+    def create_exam(
+        self,
+        learner_id: int,
+        seed: int,
+        items: list[dict[str, Any]],
+        minutes: int,
+        group_exam_id: int | None = None,
+    ) -> int:
+        """Store a new exam (nothing answered, the whole time left); returns its id."""
+
+        def run() -> int:
+            with self.writes() as session:
+                exam = Exam(
+                    learner_id=learner_id,
+                    seed=seed,
+                    n_questions=len(items),
+                    minutes=minutes,
+                    remaining_s=minutes * 60.0,
+                    items=items,
+                    state={},
+                    group_exam_id=group_exam_id,
+                )
+                session.add(exam)
+                session.commit()
+                return exam.id
+
+        return retry_locked(run)
+
+    def exam(self, exam_id: int) -> ExamRecord | None:
+        with self.sessions() as session:
+            exam = session.get(Exam, exam_id)
+            return _exam_record(exam) if exam is not None else None
+
+    def unfinished_exam(self, learner_id: int) -> ExamRecord | None:
+        """The learner's latest exam not yet submitted (the one to offer to resume)."""
+        with self.sessions() as session:
+            exam = session.scalars(
+                select(Exam)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_(None))
+                .order_by(Exam.id.desc())
+            ).first()
+            return _exam_record(exam) if exam is not None else None
+
+    def recent_exams(self, learner_id: int, limit: int) -> list[ExamRecord]:
+        """The learner's submitted exams (discarded ones included), newest first."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(Exam)
+                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
+                .order_by(Exam.id.desc())
+                .limit(limit)
+            ).all()
+            return [_exam_record(e) for e in rows]
+
+    def recent_answers(self, learner_id: int, limit: int) -> list[AnswerRow]:
+        """The learner's answers outside exams (quiz, drill, review), newest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(
+                    Attempt.mode,
+                    Attempt.created_at,
+                    Attempt.correct,
+                    Attempt.item_kind,
+                    Attempt.item_id,
+                )
+                .where(Attempt.learner_id == learner_id, Attempt.exam_id.is_(None))
+                .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+                .limit(limit)
+            ).all()
+        return [AnswerRow(*r) for r in rows]
+
+    def save_exam_state(self, exam_id: int, state: dict[str, Any], remaining_s: float) -> bool:
+        """Write an unfinished exam's answers, flags and clock; False (nothing written) when it
+        was submitted meanwhile, say in another window: a graded exam is left as graded."""
+
+        def run() -> bool:
+            with self.writes() as session:
+                exam = session.get(Exam, exam_id)
+                if exam is None or exam.submitted_at is not None:
+                    return False
+                exam.state = state
+                exam.remaining_s = remaining_s
+                session.commit()
+                return True
+
+        return retry_locked(run)
+
+    def discard_exam(self, exam_id: int, state: dict[str, Any]) -> None:
+        """Close an unfinished exam without grading it (kept, marked ``discarded``)."""
+
+        def run() -> None:
+            with self.writes() as session:
+                exam = session.get(Exam, exam_id)
+                if exam is not None and exam.submitted_at is None:
+                    exam.submitted_at = utcnow()
+                    exam.state = {**state, "discarded": True}
+                    session.commit()
+
+        retry_locked(run)
 
     def submit_exam(
         self,

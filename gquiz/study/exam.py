@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from gquiz.bank.blueprint import Blueprint, load_blueprint
 from gquiz.bank.blueprint import major_no as _major_no
-from gquiz.bank.db import retry_locked
-from gquiz.bank.models import Exam, Question, utcnow
+from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
@@ -41,12 +38,7 @@ def assemble(
     """The exam's items, by the blueprint; the same seed gives the same exam."""
     blueprint = blueprint or load_blueprint(bank.sources.content, bank.sources.syllabus())
     rng = random.Random(seed)
-    with bank.sessions() as session:
-        rows = session.execute(
-            select(Question.id, Question.section_id, Question.passage_id)
-            .where(Question.active)
-            .order_by(Question.sort_order)
-        ).all()
+    rows = bank.exam_pool()
     by_major: dict[str, list[str]] = defaultdict(list)
     passage_of: dict[str, str] = {}
     for qid, section, passage_id in rows:
@@ -220,67 +212,33 @@ class ExamSession:
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
         questions = draw_orders(items, item_views(bank, items), seed)
-
-        def create() -> int:
-            with bank.writes() as session:
-                exam = Exam(
-                    learner_id=learner_id,
-                    seed=seed,
-                    n_questions=len(items),
-                    minutes=minutes,
-                    remaining_s=minutes * 60.0,
-                    items=items,
-                    state={},
-                    group_exam_id=group_exam_id,
-                )
-                session.add(exam)
-                session.commit()
-                return exam.id
-
-        exam_id = retry_locked(create)
+        exam_id = bank.create_exam(learner_id, seed, items, minutes, group_exam_id)
         return cls(bank, learner_id, exam_id, items, questions, minutes, minutes * 60.0)
 
     @classmethod
     def unfinished(cls, bank: Bank, learner_id: int) -> ExamSession | None:
         """The latest exam not yet submitted, with the time that was left."""
-        with bank.sessions() as session:
-            exam = session.scalars(
-                select(Exam)
-                .where(Exam.learner_id == learner_id, Exam.submitted_at.is_(None))
-                .order_by(Exam.id.desc())
-            ).first()
-            if exam is None:
-                return None
-            state = dict(exam.state or {})
-            items = list(exam.items)
-            data = (exam.id, exam.minutes, exam.remaining_s)
-        sess = cls(
+        exam = bank.unfinished_exam(learner_id)
+        if exam is None:
+            return None
+        state = exam.state
+        return cls(
             bank,
             learner_id,
-            data[0],
-            items,
-            item_views(bank, items),
-            data[1],
-            data[2],
+            exam.id,
+            exam.items,
+            item_views(bank, exam.items),
+            exam.minutes,
+            exam.remaining_s,
             answers={int(k): list(v) for k, v in state.get("answers", {}).items()},
             flags={int(x) for x in state.get("flags", [])},
             times_ms={int(k): int(v) for k, v in state.get("times", {}).items()},
             current=int(state.get("current", 0)),
         )
-        return sess
 
     def discard(self) -> None:
         """Give up an unfinished exam (it stays in the database, marked submitted with no answers graded)."""
-
-        def run() -> None:
-            with self.bank.writes() as session:
-                exam = session.get(Exam, self.exam_id)
-                if exam is not None and exam.submitted_at is None:
-                    exam.submitted_at = utcnow()
-                    exam.state = {**self._state(), "discarded": True}
-                    session.commit()
-
-        retry_locked(run)
+        self.bank.discard_exam(self.exam_id, self._state())
 
     # -- answering ------------------------------------------------------------------------------
     @property
@@ -332,18 +290,10 @@ class ExamSession:
 
         An exam already submitted (say in another window) is left as graded.
         """
-
-        def run() -> None:
-            with self.bank.writes() as session:
-                exam = session.get(Exam, self.exam_id)
-                if exam is None or exam.submitted_at is not None:
-                    return
-                exam.state = self._state()
-                exam.remaining_s = self.remaining_s
-                session.commit()
-
+        # Under the lock: the state written is the newest, and saves from workers never
+        # interleave with an answer being changed.
         with self.lock:
-            retry_locked(run)
+            self.bank.save_exam_state(self.exam_id, self._state(), self.remaining_s)
 
     # -- submission -----------------------------------------------------------------------------
     def submit(self, now: datetime | None = None) -> ExamResult:

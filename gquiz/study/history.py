@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Row, select
-
-from gquiz.bank.models import Attempt, Exam
 from gquiz.study.quiz import is_correct
 
 if TYPE_CHECKING:
-    from gquiz.bank.repo import Bank, QuestionView
+    from gquiz.bank.repo import AnswerRow, Bank, QuestionView
     from gquiz.study.exam import ExamResult, ExamSession
 
 # Answers of one mode less than this far apart are one sitting (attempts carry no session id).
@@ -83,13 +80,11 @@ def exam_review(bank: Bank, exam_id: int) -> ExamReview | None:
     """A submitted exam's results rebuilt from its stored items and answers (None: no such exam)."""
     from gquiz.study.exam import item_views
 
-    with bank.sessions() as session:
-        exam = session.get(Exam, exam_id)
-        if exam is None or exam.submitted_at is None:
-            return None
-        items = list(exam.items)
-        state = dict(exam.state or {})
-        started, minutes = exam.created_at, exam.minutes
+    exam = bank.exam(exam_id)
+    if exam is None or exam.submitted_at is None:
+        return None
+    items, state = exam.items, exam.state
+    started, minutes = exam.created_at, exam.minutes
     answers = {int(k): tuple(v) for k, v in state.get("answers", {}).items()}
     times = {int(k): int(v) for k, v in state.get("times", {}).items()}
     return _review(
@@ -153,34 +148,16 @@ def review_of_result(session: ExamSession, result: ExamResult) -> ExamReview:
 def sittings(bank: Bank, learner_id: int, limit: int = 100) -> list[Sitting]:
     """Past exams (submitted, not discarded) and quiz/drill/review sittings, newest first."""
     out: list[Sitting] = []
-    with bank.sessions() as session:
-        for exam in session.scalars(
-            select(Exam)
-            .where(Exam.learner_id == learner_id, Exam.submitted_at.is_not(None))
-            .order_by(Exam.id.desc())
-            .limit(limit)
-        ):
-            state = exam.state or {}
-            if state.get("discarded"):
-                continue
-            out.append(
-                Sitting(
-                    "exam", exam.created_at, exam.n_questions, int(state.get("score", 0)), exam.id
-                )
+    for exam in bank.recent_exams(learner_id, limit):
+        if exam.state.get("discarded"):
+            continue
+        out.append(
+            Sitting(
+                "exam", exam.created_at, exam.n_questions, int(exam.state.get("score", 0)), exam.id
             )
-        rows = session.execute(
-            select(
-                Attempt.mode,
-                Attempt.created_at,
-                Attempt.correct,
-                Attempt.item_kind,
-                Attempt.item_id,
-            )
-            .where(Attempt.learner_id == learner_id, Attempt.exam_id.is_(None))
-            .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-            .limit(limit * 50)
-        ).all()
-    group: list[Row[str, datetime, bool, str, str]] = []  # one sitting, newest first
+        )
+    rows = bank.recent_answers(learner_id, limit * 50)
+    group: list[AnswerRow] = []  # one sitting, newest first
 
     def close() -> None:
         if group:
