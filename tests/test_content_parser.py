@@ -166,3 +166,17 @@ def test_shipped_content_passes_check() -> None:
     result = check(Sources(content_dir(), problems_dir()))
     assert [str(e) for e in result.errors] == []
     assert sum(len(t.questions) for t in result.topics) > 0
+
+
+def test_a_table_row_wider_than_its_header_names_its_line(tmp_path: Path) -> None:
+    """A `|` inside a formula splits the cell, and Markdown drops the overflow silently."""
+    table = (
+        "\n| 手法 | 目的関数 |\n|---|---|\n"
+        "| VAE | `E[log p(x\\|z)]` を最大化 |\n"
+        "| β-VAE | `E[log p(x|z)] − β·KL` |\n"
+    )
+    result = parse_text(tmp_path, HEADER.replace("ノート。", "ノート。\n" + table) + GOOD_Q)
+    assert messages(result) == [
+        "t.md:14: 表の行のセルが 3 個あり、見出しの 2 個より多いため、はみ出した部分が"
+        "表示されません (セルの中の | は \\| と書きます)"
+    ]

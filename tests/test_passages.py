@@ -57,9 +57,22 @@ def test_a_passage_gives_one_question_per_blank(tmp_path: Path) -> None:
     assert [c.text for c in a.choices if c.correct] == ["ゼロ"]
     assert a.explanation == "ゼロパディングが基本。"
     assert i.explanation == "ずらす幅はストライド。\n\n二段落目。"
-    assert (a.difficulty, a.keywords) == (3, ["パディング", "ストライド"])
+    # Each blank keeps the passage's keywords it names itself, not its neighbour's answer.
+    assert (a.difficulty, a.keywords) == (3, ["パディング"])
+    assert (i.difficulty, i.keywords) == (3, ["パディング", "ストライド"])
     assert a.line == 34
     assert i.line == 45
+
+
+def test_a_passage_keyword_no_blank_names_is_an_error(tmp_path: Path) -> None:
+    text = HEADER + PASSAGE.replace(
+        "keywords: パディング, ストライド", "keywords: パディング, プーリング"
+    )
+    result = parse_text(tmp_path, text)
+    assert any(
+        "t-conv-p01: キーワード「プーリング」が本文にもどの空欄の選択肢・解説にも出てきません" in m
+        for m in messages(result)
+    ), messages(result)
 
 
 @pytest.mark.parametrize(
@@ -119,11 +132,12 @@ async def test_a_blank_is_answered_in_the_tui_with_its_passage(settings) -> None
 
     from gquiz.tui.app import make_app
     from gquiz.tui.screens.quiz import QuizScreen
+    from gquiz.tui.start import QuizFilters, QuizStart
     from tests.helpers import settle
     from tests.test_tui import attempts, static_text
 
     _passage_topic(settings)
-    app = make_app(settings, start=("quiz", {"topic": "fx-passage", "seed": 3}))
+    app = make_app(settings, start=QuizStart(QuizFilters(topic="fx-passage", seed=3)))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         quiz = app.screen

@@ -217,6 +217,7 @@ class _FileParser:
                 self.error(meta["line"], f"キーワード「{kw}」がノート本文に出てきません")
         self._check_headings(tokens)
         self._check_note(tokens, split if split is not None else len(tokens))
+        self._check_tables(tokens)
         questions = self._questions(tokens, split) if split is not None else []
         return TopicDoc(
             path=self.display,
@@ -244,6 +245,23 @@ class _FileParser:
                     self.error(
                         first + n + 1,
                         f"見出しの # の後に空白がありません (見出しにするなら「{_fix_heading(raw)}」): {raw[:40]}",
+                    )
+
+    def _check_tables(self, tokens: list[Token]) -> None:
+        """A row with more cells than its header loses the extra ones without a word from
+        Markdown: a `|` inside a formula such as `P(Y|X)` splits a cell and cuts the row."""
+        for tok in tokens:
+            if tok.type != "table_open" or not tok.map:
+                continue
+            start, end = tok.map
+            width = _cell_count(self.lines[start])
+            for n in range(start + 2, end):
+                cells = _cell_count(self.lines[n])
+                if cells > width:
+                    self.error(
+                        n + 1,
+                        f"表の行のセルが {cells} 個あり、見出しの {width} 個より多いため、"
+                        "はみ出した部分が表示されません (セルの中の | は \\| と書きます)",
                     )
 
     def _check_note(self, tokens: list[Token], end: int) -> None:
@@ -477,6 +495,14 @@ class _FileParser:
             )
             if q is not None:
                 out.append(q)
+        if len(out) == len(blank_heads):
+            named = {kw for q in out for kw in q.keywords}
+            for kw in keywords:
+                if kw not in named:
+                    self.error(
+                        line,
+                        f"{pid}: キーワード「{kw}」が本文にもどの空欄の選択肢・解説にも出てきません",
+                    )
         return out
 
     def _blank(
@@ -527,6 +553,10 @@ class _FileParser:
             )
         stem = passage + "\n\n" + PASSAGE_PROMPT.format(label=label)
         self._check_choices(qid, line, stem, choices, lb_line)
+        # A passage's keywords are shared by its blanks, but the passage leaves out each
+        # blank's answer: a blank is tagged only with the keywords that it (the passage as
+        # shown, its choices or its explanation) names, not with its neighbours' answers.
+        own = "\n".join([stem, explanation, *(c.text for c in choices)])
         return QuestionDoc(
             qid,
             line,
@@ -534,7 +564,7 @@ class _FileParser:
             choices,
             explanation,
             difficulty,
-            keywords,
+            [kw for kw in keywords if mentions(own, kw)],
             PassageRef(pid, passage, label),
         )
 
@@ -739,6 +769,17 @@ class _FileParser:
 
 _META_LIKE = re.compile(r"^\s*([a-z_]+)\s*[:：]")
 _NEAR_HEADING = re.compile(r"^ {0,3}#{1,6}[^#\s]")
+
+
+def _cell_count(line: str) -> int:
+    """Cells of a table row as markdown-it splits it: at every `|` not escaped by a backslash."""
+    row = line.strip()
+    cells = re.split(r"(?<!\\)\|", row)
+    if row.startswith("|"):
+        cells = cells[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        cells = cells[:-1]
+    return len(cells)
 
 
 def _fix_heading(raw: str) -> str:

@@ -110,6 +110,8 @@ def _local(op: str, xs: list[float], y: float) -> list[tuple[str, float]]:
 
 
 def _parse_graph(nodes: Any) -> list[dict[str, Any]]:
+    """The nodes in order, each ``{"name", "op", "inputs"[, "value"]}``; an input must be
+    defined before the node that uses it, so the list is already in topological order."""
     if not isinstance(nodes, (list, tuple)) or not nodes:
         raise EngineError(
             'nodes はノードのリスト（[{"name": "x", "op": "input", "value": 2}, ...]）で指定してください'
@@ -126,35 +128,9 @@ def _parse_graph(nodes: Any) -> list[dict[str, Any]]:
         if name in seen:
             raise EngineError(f"ノード名 {name!r} が重複している")
         if op in _INPUT_OPS:
-            extra = set(nd) - {"name", "op", "value"}
-            if extra:
-                raise EngineError(f"ノード {name!r}: 未知のキー {sorted(extra)}")
-            node = {
-                "name": name,
-                "op": op,
-                "inputs": [],
-                "value": as_float(nd.get("value"), f"ノード {name!r} の value"),
-            }
+            node = _input_node(nd, name, op)
         elif op in _ARITY:
-            extra = set(nd) - {"name", "op", "inputs"}
-            if extra:
-                raise EngineError(f"ノード {name!r}: 未知のキー {sorted(extra)}")
-            ins = nd.get("inputs")
-            if isinstance(ins, str):
-                ins = [ins]
-            if not isinstance(ins, (list, tuple)) or not ins:
-                raise EngineError(f"ノード {name!r}: inputs（入力ノード名のリスト）がない")
-            n_req = _ARITY[op]
-            if n_req is None and len(ins) < 2:
-                raise EngineError(f"ノード {name!r}: {op} には 2 つ以上の入力が必要")
-            if n_req is not None and len(ins) != n_req:
-                raise EngineError(f"ノード {name!r}: {op} の入力は {n_req} 個（{len(ins)} 個ある）")
-            for src in ins:
-                if src not in seen:
-                    raise EngineError(
-                        f"ノード {name!r}: 入力 {src!r} がそれより前に定義されていない"
-                    )
-            node = {"name": name, "op": op, "inputs": [str(s) for s in ins]}
+            node = _op_node(nd, name, op, seen)
         else:
             raise EngineError(
                 f"ノード {name!r}: 未知の演算 {op!r}（使えるのは input, const, {', '.join(_ARITY)}）"
@@ -162,6 +138,42 @@ def _parse_graph(nodes: Any) -> list[dict[str, Any]]:
         seen[name] = node
         out.append(node)
     return out
+
+
+def _check_keys(nd: Mapping[str, Any], name: str, allowed: set[str]) -> None:
+    extra = set(nd) - allowed
+    if extra:
+        raise EngineError(f"ノード {name!r}: 未知のキー {sorted(extra)}")
+
+
+def _input_node(nd: Mapping[str, Any], name: str, op: str) -> dict[str, Any]:
+    """An ``input`` or ``const`` node: a value, no inputs."""
+    _check_keys(nd, name, {"name", "op", "value"})
+    return {
+        "name": name,
+        "op": op,
+        "inputs": [],
+        "value": as_float(nd.get("value"), f"ノード {name!r} の value"),
+    }
+
+
+def _op_node(nd: Mapping[str, Any], name: str, op: str, seen: Mapping[str, Any]) -> dict[str, Any]:
+    """An operation node: its inputs, as many as the operation takes, all defined before it."""
+    _check_keys(nd, name, {"name", "op", "inputs"})
+    ins = nd.get("inputs")
+    if isinstance(ins, str):
+        ins = [ins]
+    if not isinstance(ins, (list, tuple)) or not ins:
+        raise EngineError(f"ノード {name!r}: inputs（入力ノード名のリスト）がない")
+    n_req = _ARITY[op]
+    if n_req is None and len(ins) < 2:
+        raise EngineError(f"ノード {name!r}: {op} には 2 つ以上の入力が必要")
+    if n_req is not None and len(ins) != n_req:
+        raise EngineError(f"ノード {name!r}: {op} の入力は {n_req} 個（{len(ins)} 個ある）")
+    for src in ins:
+        if src not in seen:
+            raise EngineError(f"ノード {name!r}: 入力 {src!r} がそれより前に定義されていない")
+    return {"name": name, "op": op, "inputs": [str(s) for s in ins]}
 
 
 @solver(

@@ -276,18 +276,9 @@ def compare(
     if not norm:
         raise AnswerError(_hint(kind, "答えが空です。", prec, unordered))
     if kind == "choice":
-        given = re.sub(r"\s+", "", norm).lower()
-        if re.fullmatch(r"[1-9][0-9]?", given) and options and 1 <= int(given) <= len(options):
-            given = re.sub(r"\s+", "", options[int(given) - 1]).lower()
-        ok = given == re.sub(r"\s+", "", normalize(str(expected))).lower()
-        return Verdict(ok, float(ok), norm, expected_text or str(expected))
+        return _compare_choice(expected, norm, expected_text, options)
     if kind in ("integer", "float"):
-        try:
-            value = parse_exact(norm, percent=prec.percent)
-        except AnswerError as exc:
-            raise AnswerError(_hint(kind, str(exc), prec, unordered)) from None
-        ok = prec.accepts(value, float(expected))
-        return Verdict(ok, float(ok), norm, expected_text)
+        return _compare_number(kind, expected, norm, prec, expected_text)
     exp = np.asarray(expected, dtype=float)
     try:
         if kind == "vector":
@@ -298,26 +289,60 @@ def compare(
             cells = [c for r in rows for c in r]
     except AnswerError as exc:
         raise AnswerError(_hint(kind, str(exc), prec, unordered)) from None
-    got = np.array([float(c) for c in cells], dtype=float)
     if kind == "vector":
-        exp = exp.ravel()
-        given = ", ".join(_n(v) for v in got)
-        if unordered:
-            # A set (e.g. the boxes NMS keeps): its size is part of the answer, so a wrong
-            # count is a wrong answer, not an input error.
-            if got.shape != exp.shape:
-                return Verdict(False, 0.0, given, expected_text)
-            order = sorted(range(len(cells)), key=lambda i: cells[i])
-            ok_set = bool(_accept_cells(prec, [cells[i] for i in order], np.sort(exp)).all())
-            return Verdict(ok_set, float(ok_set), given, expected_text)
+        return _compare_vector(exp.ravel(), cells, prec, expected_text, unordered)
+    return _compare_matrix(np.atleast_2d(exp), rows, prec, expected_text)
+
+
+def _compare_choice(
+    expected: Any, norm: str, expected_text: str, options: tuple[str, ...]
+) -> Verdict:
+    """A text answer (spaces and case ignored); a number picks one of ``options``."""
+    given = re.sub(r"\s+", "", norm).lower()
+    if re.fullmatch(r"[1-9][0-9]?", given) and options and 1 <= int(given) <= len(options):
+        given = re.sub(r"\s+", "", options[int(given) - 1]).lower()
+    ok = given == re.sub(r"\s+", "", normalize(str(expected))).lower()
+    return Verdict(ok, float(ok), norm, expected_text or str(expected))
+
+
+def _compare_number(
+    kind: str, expected: Any, norm: str, prec: Precision, expected_text: str
+) -> Verdict:
+    try:
+        value = parse_exact(norm, percent=prec.percent)
+    except AnswerError as exc:
+        raise AnswerError(_hint(kind, str(exc), prec)) from None
+    ok = prec.accepts(value, float(expected))
+    return Verdict(ok, float(ok), norm, expected_text)
+
+
+def _compare_vector(
+    exp: np.ndarray, cells: list[Fraction], prec: Precision, expected_text: str, unordered: bool
+) -> Verdict:
+    got = np.array([float(c) for c in cells], dtype=float)
+    given = ", ".join(_n(v) for v in got)
+    if unordered:
+        # A set (e.g. the boxes NMS keeps): its size is part of the answer, so a wrong
+        # count is a wrong answer, not an input error.
         if got.shape != exp.shape:
-            raise AnswerError(
-                f"要素が {exp.size} 個のベクトルで答えてください（入力は {got.size} 個）。例: 1, 2, 3"
-            )
-        ok_cells = _accept_cells(prec, cells, exp)
-        wrong: tuple[tuple[int, ...], ...] = tuple((int(i),) for i in np.flatnonzero(~ok_cells))
-        return Verdict(bool(ok_cells.all()), float(ok_cells.mean()), given, expected_text, wrong)
-    exp = np.atleast_2d(exp)
+            return Verdict(False, 0.0, given, expected_text)
+        order = sorted(range(len(cells)), key=lambda i: cells[i])
+        ok_set = bool(_accept_cells(prec, [cells[i] for i in order], np.sort(exp)).all())
+        return Verdict(ok_set, float(ok_set), given, expected_text)
+    if got.shape != exp.shape:
+        raise AnswerError(
+            f"要素が {exp.size} 個のベクトルで答えてください（入力は {got.size} 個）。例: 1, 2, 3"
+        )
+    ok_cells = _accept_cells(prec, cells, exp)
+    wrong: tuple[tuple[int, ...], ...] = tuple((int(i),) for i in np.flatnonzero(~ok_cells))
+    return Verdict(bool(ok_cells.all()), float(ok_cells.mean()), given, expected_text, wrong)
+
+
+def _compare_matrix(
+    exp: np.ndarray, rows: list[list[Fraction]], prec: Precision, expected_text: str
+) -> Verdict:
+    cells = [c for r in rows for c in r]
+    got = np.array([float(c) for c in cells], dtype=float)
     shape = (len(rows), len(rows[0]))
     if shape != exp.shape:
         if got.size == exp.size and shape[0] == 1:
@@ -325,8 +350,7 @@ def compare(
         elif shape[0] > 1 or exp.shape[0] == 1:
             # A well-formed matrix of another shape is an answer (the output size is part of
             # the problem, e.g. forgetting the padding), graded wrong rather than refused.
-            m = got.reshape(shape)
-            given = "; ".join(" ".join(_n(v) for v in row) for row in m)
+            given = _matrix_text(got.reshape(shape))
             note = f"形が違います（正解は {_shape_text(exp.shape)}、入力は {_shape_text(shape)}）"
             return Verdict(False, 0.0, given, expected_text, note=note)
         else:
@@ -334,11 +358,15 @@ def compare(
                 f"行列は行を ; か改行で区切って答えてください（例: 1 2; 3 4）。入力は 1 行 {got.size} 個でした。"
             )
     ok_cells = _accept_cells(prec, cells, exp)
-    m = got.reshape(exp.shape)
     wrong = tuple(tuple(int(v) for v in idx) for idx in np.argwhere(~ok_cells))
     marks = tuple(tuple(bool(v) for v in row) for row in ok_cells)
-    given = "; ".join(" ".join(_n(v) for v in row) for row in m)
+    given = _matrix_text(got.reshape(exp.shape))
     return Verdict(bool(ok_cells.all()), float(ok_cells.mean()), given, expected_text, wrong, marks)
+
+
+def _matrix_text(m: np.ndarray) -> str:
+    """A matrix in the syntax the learner types (``1 2; 3 4``)."""
+    return "; ".join(" ".join(_n(v) for v in row) for row in m)
 
 
 def _n(v: float) -> str:

@@ -160,80 +160,130 @@ def evaluate(text: str | int | float, names: Mapping[str, Any]) -> Any:
 
 
 def _eval(node: ast.AST, names: Mapping[str, Any], text: str) -> Any:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id in names:
-            return names[node.id]
-        if node.id in ("pi",):
-            return math.pi
-        raise ExprError(f"式 {text!r} の名前 {node.id!r} が定義されていません")
-    if isinstance(node, ast.BinOp):
-        op = _BINOPS.get(type(node.op))
-        if op is None:
-            raise ExprError(f"式 {text!r} の演算子は使えません")
-        left, right = _eval(node.left, names, text), _eval(node.right, names, text)
-        if isinstance(node.op, ast.Pow) and isinstance(right, (int, float)) and abs(right) > 64:
-            raise ExprError(f"式 {text!r} の指数が大きすぎます")
-        return op(left, right)
-    if isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, names, text)
-        if isinstance(node.op, ast.USub):
-            return -v
-        if isinstance(node.op, ast.UAdd):
-            return +v
-        if isinstance(node.op, ast.Not):
-            return not v
+    """The value of one node: a look-up in :data:`_EVALUATORS` by the node's type.
+
+    Only the node types listed there evaluate; anything else is refused (compile_expr already
+    refused most of it when the file was loaded).
+    """
+    evaluator = _EVALUATORS.get(type(node))
+    if evaluator is None:
+        raise ExprError(f"式 {text!r} に使えない構文があります（{type(node).__name__}）")
+    return evaluator(node, names, text)
+
+
+def _eval_constant(node: ast.Constant, names: Mapping[str, Any], text: str) -> Any:
+    return node.value
+
+
+def _eval_name(node: ast.Name, names: Mapping[str, Any], text: str) -> Any:
+    if node.id in names:
+        return names[node.id]
+    if node.id in ("pi",):
+        return math.pi
+    raise ExprError(f"式 {text!r} の名前 {node.id!r} が定義されていません")
+
+
+def _eval_binop(node: ast.BinOp, names: Mapping[str, Any], text: str) -> Any:
+    op = _BINOPS.get(type(node.op))
+    if op is None:
         raise ExprError(f"式 {text!r} の演算子は使えません")
-    if isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            result: Any = True
-            for v in node.values:
-                result = _eval(v, names, text)
-                if not result:
-                    return result
+    left, right = _eval(node.left, names, text), _eval(node.right, names, text)
+    # 2 ** 10**9 would hang the drill: a family's exponent is small.
+    if isinstance(node.op, ast.Pow) and isinstance(right, (int, float)) and abs(right) > 64:
+        raise ExprError(f"式 {text!r} の指数が大きすぎます")
+    return op(left, right)
+
+
+def _eval_unaryop(node: ast.UnaryOp, names: Mapping[str, Any], text: str) -> Any:
+    v = _eval(node.operand, names, text)
+    op = _UNARYOPS.get(type(node.op))
+    if op is None:
+        raise ExprError(f"式 {text!r} の演算子は使えません")
+    return op(v)
+
+
+def _eval_boolop(node: ast.BoolOp, names: Mapping[str, Any], text: str) -> Any:
+    """``and`` / ``or`` as Python: short-circuit, the deciding operand is the value."""
+    stop_when = not isinstance(node.op, ast.And)
+    result: Any = not stop_when
+    for v in node.values:
+        result = _eval(v, names, text)
+        if bool(result) == stop_when:
             return result
-        result = False
-        for v in node.values:
-            result = _eval(v, names, text)
-            if result:
-                return result
-        return result
-    if isinstance(node, ast.Compare):
-        left = _eval(node.left, names, text)
-        if len(node.ops) == 1:  # element-wise on arrays (no truth test)
-            return _CMPOPS[type(node.ops[0])](left, _eval(node.comparators[0], names, text))
-        for cmpop, comp in zip(node.ops, node.comparators, strict=False):
-            right = _eval(comp, names, text)
-            if not _CMPOPS[type(cmpop)](left, right):
-                return False
-            left = right
-        return True
-    if isinstance(node, ast.IfExp):
-        return _eval(node.body if _eval(node.test, names, text) else node.orelse, names, text)
-    if isinstance(node, ast.Subscript):
-        value = _eval(node.value, names, text)
-        return value[_eval(node.slice, names, text)]
-    if isinstance(node, ast.Slice):
-        return slice(
-            *(
-                None if p is None else _eval(p, names, text)
-                for p in (node.lower, node.upper, node.step)
-            )
-        )
-    if isinstance(node, ast.Tuple):
-        return tuple(_eval(e, names, text) for e in node.elts)
-    if isinstance(node, ast.List):
-        return [_eval(e, names, text) for e in node.elts]
-    if isinstance(node, ast.Dict):
-        return {
-            _eval(k, names, text): _eval(v, names, text)
-            for k, v in zip(node.keys, node.values, strict=False)
-            if k is not None
-        }
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # parse() admits no other
-        func = FUNCTIONS[node.func.id]
-        args = [_eval(a, names, text) for a in node.args]
-        kwargs = {k.arg: _eval(k.value, names, text) for k in node.keywords if k.arg}
-        return func(*args, **kwargs)
-    raise ExprError(f"式 {text!r} に使えない構文があります（{type(node).__name__}）")
+    return result
+
+
+def _eval_compare(node: ast.Compare, names: Mapping[str, Any], text: str) -> Any:
+    left = _eval(node.left, names, text)
+    if len(node.ops) == 1:  # element-wise on arrays (no truth test)
+        return _CMPOPS[type(node.ops[0])](left, _eval(node.comparators[0], names, text))
+    for op, comp in zip(node.ops, node.comparators, strict=False):
+        right = _eval(comp, names, text)
+        if not _CMPOPS[type(op)](left, right):
+            return False
+        left = right
+    return True
+
+
+def _eval_ifexp(node: ast.IfExp, names: Mapping[str, Any], text: str) -> Any:
+    return _eval(node.body if _eval(node.test, names, text) else node.orelse, names, text)
+
+
+def _eval_subscript(node: ast.Subscript, names: Mapping[str, Any], text: str) -> Any:
+    value = _eval(node.value, names, text)
+    return value[_eval(node.slice, names, text)]
+
+
+def _eval_slice(node: ast.Slice, names: Mapping[str, Any], text: str) -> slice:
+    return slice(
+        *(None if p is None else _eval(p, names, text) for p in (node.lower, node.upper, node.step))
+    )
+
+
+def _eval_tuple(node: ast.Tuple, names: Mapping[str, Any], text: str) -> tuple[Any, ...]:
+    return tuple(_eval(e, names, text) for e in node.elts)
+
+
+def _eval_list(node: ast.List, names: Mapping[str, Any], text: str) -> list[Any]:
+    return [_eval(e, names, text) for e in node.elts]
+
+
+def _eval_dict(node: ast.Dict, names: Mapping[str, Any], text: str) -> dict[Any, Any]:
+    return {
+        _eval(k, names, text): _eval(v, names, text)
+        for k, v in zip(node.keys, node.values, strict=False)
+        if k is not None
+    }
+
+
+def _eval_call(node: ast.Call, names: Mapping[str, Any], text: str) -> Any:
+    if not isinstance(node.func, ast.Name):  # compile_expr admits no other
+        raise ExprError(f"式 {text!r} に使えない構文があります（Call）")
+    func = FUNCTIONS[node.func.id]
+    args = [_eval(a, names, text) for a in node.args]
+    kwargs = {k.arg: _eval(k.value, names, text) for k in node.keywords if k.arg}
+    return func(*args, **kwargs)
+
+
+_UNARYOPS: dict[type, Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+}
+
+_EVALUATORS: dict[type, Callable[[Any, Mapping[str, Any], str], Any]] = {
+    ast.Constant: _eval_constant,
+    ast.Name: _eval_name,
+    ast.BinOp: _eval_binop,
+    ast.UnaryOp: _eval_unaryop,
+    ast.BoolOp: _eval_boolop,
+    ast.Compare: _eval_compare,
+    ast.IfExp: _eval_ifexp,
+    ast.Subscript: _eval_subscript,
+    ast.Slice: _eval_slice,
+    ast.Tuple: _eval_tuple,
+    ast.List: _eval_list,
+    ast.Dict: _eval_dict,
+    ast.Call: _eval_call,
+}
+"""How each allowed node type evaluates (the syntax README's Expressions section lists)."""

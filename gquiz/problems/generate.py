@@ -397,57 +397,89 @@ def _fallbacks(answer: Any, kind: str, options: tuple[str, ...]) -> list[tuple[s
     return [(i, label, v) for i, label, v in out if v is not None]
 
 
+@dataclass
+class _Solved:
+    """A draw whose parameters hold and whose answer the solver computed."""
+
+    params: dict[str, Any]
+    args: dict[str, Any]
+    solution: Solution
+    answer: Any
+    answer_text: str
+
+
+@dataclass
+class _Attempt:
+    """A solved draw with its three wrong choices; ``named`` counts its named mistakes."""
+
+    solved: _Solved
+    picked: list[_Candidate]
+    named: int
+
+
+def _solve(draw: _Draw) -> _Solved | None:
+    """Draw the parameters and solve; None when a ``where`` or ``require`` does not hold."""
+    level = draw.level
+    params = draw.params()
+    if params is None:
+        return None
+    args = draw.args(params)
+    solution = run_solver(level.solver, args)
+    answer = draw.pick(level.answer, params, args, solution.answer)
+    if level.require:
+        names = {**args, **params, "args": args, "answer": solution.answer, "correct": answer}
+        if not all(evaluate(r, names) for r in level.require):
+            return None
+    return _Solved(params, args, solution, answer, draw.text(answer))
+
+
+def _named_choices(draw: _Draw, s: _Solved) -> tuple[list[_Candidate], Distractor | None]:
+    """The distinct, showable named mistakes of a draw, or the first one that would pass as
+    the answer (then the draw is of no use)."""
+    level, unordered = draw.level, draw.family.unordered
+    named: list[_Candidate] = []
+    for d, value in _mistake_values(draw, s.params, s.args, s.solution.answer, s.answer):
+        if passes_as_answer(value, s.answer, level.kind, level.precision, unordered):
+            return named, d
+        try:
+            text = draw.text(value)
+        except ValueError:
+            continue  # cannot be shown under the rule, so not a choice (and it never passes)
+        if any(
+            _same(value, c.value, level.kind, level.precision, text, c.text, unordered)
+            for c in named
+        ):
+            continue
+        named.append(_Candidate(value, text, d.id, d.label))
+    return named, None
+
+
 def generate(family: Family, difficulty: int, seed: int) -> Problem:
-    """The problem ``f"{family.id}#{difficulty}-{seed}"``; same inputs, same problem."""
+    """The problem ``f"{family.id}#{difficulty}-{seed}"``; same inputs, same problem.
+
+    Draws until one draw shows three named mistakes (or :data:`NAMED_RETRIES` draws have
+    been tried, keeping the draw with the most); the random generator is used in the same
+    order on every machine, so stored problem ids keep naming the same problem.
+    """
     level = family.level(difficulty)
     seed = int(seed)
     if seed < 0:
         raise ValueError("シードは 0 以上の整数です")
     rng = _rng(family.id, level.difficulty, seed)
     draw = _Draw(family, level, rng)
-    prec = level.precision
-    best: tuple[Any, ...] | None = None
+    best: _Attempt | None = None
     last_error = ""
     draws = redraws = 0
     while draws < MAX_DRAWS:
         draws += 1
         try:
-            params = draw.params()
-            if params is None:
-                continue
-            args = draw.args(params)
-            solution = run_solver(level.solver, args)
-            answer = draw.pick(level.answer, params, args, solution.answer)
-            if level.require:
-                names = {
-                    **args,
-                    **params,
-                    "args": args,
-                    "answer": solution.answer,
-                    "correct": answer,
-                }
-                if not all(evaluate(r, names) for r in level.require):
-                    continue
-            answer_text = draw.text(answer)
+            solved = _solve(draw)
         except _SOLVER_ERRORS as exc:
             last_error = f"{type(exc).__name__}: {exc}"
             continue
-        named: list[_Candidate] = []
-        passing = None
-        for d, value in _mistake_values(draw, params, args, solution.answer, answer):
-            if passes_as_answer(value, answer, level.kind, prec, family.unordered):
-                passing = d
-                break
-            try:
-                text = draw.text(value)
-            except ValueError:
-                continue  # cannot be shown under the rule, so not a choice (and it never passes)
-            if any(
-                _same(value, c.value, level.kind, prec, text, c.text, family.unordered)
-                for c in named
-            ):
-                continue
-            named.append(_Candidate(value, text, d.id, d.label))
+        if solved is None:
+            continue
+        named, passing = _named_choices(draw, solved)
         if passing is not None:
             # A learner making this named mistake would be told 「正解」: draw again.
             last_error = f"誤答 {passing.id}（{passing.label}）が正解として通ってしまう"
@@ -456,13 +488,12 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
         # Which three named mistakes appear varies with the seed (all of them are explained).
         picked = [named[i] for i in sorted(rng.permutation(len(named))[:3])] if named else []
         if len(picked) < 3:
-            picked = _fill(picked, answer, answer_text, level, family, draw)
+            picked = _fill(picked, solved.answer, solved.answer_text, level, family, draw)
         if len(picked) < 3:
             last_error = "選択肢が 4 つそろわない"
             continue  # not even the explained perturbations give three distinct choices
-        candidate = (params, args, solution, answer, answer_text, picked, len(named))
-        if best is None or len(named) > best[6]:
-            best = candidate
+        if best is None or len(named) > best.named:
+            best = _Attempt(solved, picked, len(named))
         if len(named) >= 3 or draws > NAMED_RETRIES:
             break
     if best is None:
@@ -470,34 +501,39 @@ def generate(family: Family, difficulty: int, seed: int) -> Problem:
             f"{family.path}: 難易度 {difficulty} の問題を {MAX_DRAWS} 回試しても作れません"
             f"（where の条件か引数・誤答を見直してください。最後の理由: {last_error or 'where が成り立たない'}）"
         )
-    params, args, solution, answer, answer_text, picked, _ = best
-    choices = [Choice(answer_text, answer, True, None, "正解")]
-    choices += [Choice(c.text, c.value, False, c.mistake, c.label) for c in picked]
-    order = rng.permutation(4)
+    return _problem(draw, seed, best, redraws)
+
+
+def _problem(draw: _Draw, seed: int, best: _Attempt, redraws: int) -> Problem:
+    """The chosen draw as a problem: the four choices shuffled, the statement, the steps."""
+    family, level, s = draw.family, draw.level, best.solved
+    choices = [Choice(s.answer_text, s.answer, True, None, "正解")]
+    choices += [Choice(c.text, c.value, False, c.mistake, c.label) for c in best.picked]
+    order = draw.rng.permutation(4)
     choices = [choices[i] for i in order]
-    names = {**args, **params}
+    names = {**s.args, **s.params}
     statement = render_template(level.statement, names)
-    hint = answer_hint(level.kind, prec, family.unordered)
+    hint = answer_hint(level.kind, level.precision, family.unordered)
     if hint:
         statement = f"{statement}\n\n{hint}"
     from gquiz.render import render_steps
 
-    steps = tuple(render_steps(solution)) + (
-        final_step(level, names, answer, answer_text, family.unordered),
+    steps = tuple(render_steps(s.solution)) + (
+        final_step(level, names, s.answer, s.answer_text, family.unordered),
     )
     return Problem(
         id=f"{family.id}#{level.difficulty}-{seed}",
         family=family,
         difficulty=level.difficulty,
         seed=seed,
-        params=params,
-        args=args,
+        params=s.params,
+        args=s.args,
         statement=statement,
-        answer=answer,
-        answer_text=answer_text,
+        answer=s.answer,
+        answer_text=s.answer_text,
         kind=level.kind,
-        precision=prec,
-        solution=solution,
+        precision=level.precision,
+        solution=s.solution,
         steps=steps,
         choices=tuple(choices),
         redraws=redraws,

@@ -84,49 +84,78 @@ def draw_param(spec: Any, rng: np.random.Generator, names: Mapping[str, Any]) ->
         raise GenError(
             f"パラメータの種類を 1 つ指定してください（{', '.join(KINDS)} のどれか）: {spec!r}"
         )
-    kind = kinds[0]
-    if kind == "const":
-        return spec["const"]
-    if kind == "expr":
-        return evaluate(spec["expr"], names)
-    if kind == "int":
-        lo, hi = (_ev(v, names) for v in spec["int"])
-        step = int(_ev(spec.get("step", 1), names))
-        pool = [v for v in range(int(lo), int(hi) + 1, step) if v not in (spec.get("not") or [])]
-        if not pool:
-            raise GenError(f"int: 範囲 [{lo}, {hi}] に選べる値がありません")
-        return int(pool[int(rng.integers(0, len(pool)))])
-    if kind == "float":
-        lo, hi = (_ev(v, names) for v in spec["float"])
-        step = _ev(spec.get("step"), names)
-        if step is None:
-            raise GenError("float: には step（刻み）が必要です（例: step: 0.1）")
-        return float(_draw_values(rng, 1, lo, hi, step, False, bool(spec.get("nonzero")))[0])
-    if kind == "choice":
-        options = _ev(spec["choice"], names)
-        if not isinstance(options, list) or not options:
-            raise GenError("choice: には値のリストを指定してください")
-        return options[int(rng.integers(0, len(options)))]
-    if kind in ("vector", "matrix"):
-        shape_spec = spec[kind]
-        if kind == "vector":
-            shape: tuple[int, ...] = (int(_ev(shape_spec, names)),)
-        else:
-            if not isinstance(shape_spec, list):
-                raise GenError("matrix: には形 [行数, 列数] を指定してください")
-            shape = tuple(int(_ev(s, names)) for s in shape_spec)
-        rng_spec = spec.get("range")
-        if not isinstance(rng_spec, list) or len(rng_spec) != 2:
-            raise GenError(f"{kind}: には range: [最小, 最大] が必要です")
-        lo, hi = (_ev(v, names) for v in rng_spec)
-        step = _ev(spec.get("step"), names)
-        size = int(np.prod(shape))
-        values = _draw_values(
-            rng, size, lo, hi, step, bool(spec.get("distinct")), bool(spec.get("nonzero"))
-        )
-        arr = values.reshape(shape)
-        return arr.astype(np.int64) if step is None else arr.astype(float)
-    # gen
+    return _DRAWERS[kinds[0]](spec, rng, names)
+
+
+_Spec = Mapping[str, Any]
+
+
+def _draw_const(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> Any:
+    return spec["const"]
+
+
+def _draw_expr(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> Any:
+    return evaluate(spec["expr"], names)
+
+
+def _draw_int(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> int:
+    lo, hi = (_ev(v, names) for v in spec["int"])
+    step = int(_ev(spec.get("step", 1), names))
+    pool = [v for v in range(int(lo), int(hi) + 1, step) if v not in (spec.get("not") or [])]
+    if not pool:
+        raise GenError(f"int: 範囲 [{lo}, {hi}] に選べる値がありません")
+    return int(pool[int(rng.integers(0, len(pool)))])
+
+
+def _draw_float(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> float:
+    lo, hi = (_ev(v, names) for v in spec["float"])
+    step = _ev(spec.get("step"), names)
+    if step is None:
+        raise GenError("float: には step（刻み）が必要です（例: step: 0.1）")
+    return float(_draw_values(rng, 1, lo, hi, step, False, bool(spec.get("nonzero")))[0])
+
+
+def _draw_choice(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> Any:
+    options = _ev(spec["choice"], names)
+    if not isinstance(options, list) or not options:
+        raise GenError("choice: には値のリストを指定してください")
+    return options[int(rng.integers(0, len(options)))]
+
+
+def _draw_vector(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> np.ndarray:
+    return _draw_array("vector", (int(_ev(spec["vector"], names)),), spec, rng, names)
+
+
+def _draw_matrix(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> np.ndarray:
+    shape_spec = spec["matrix"]
+    if not isinstance(shape_spec, list):
+        raise GenError("matrix: には形 [行数, 列数] を指定してください")
+    shape = tuple(int(_ev(s, names)) for s in shape_spec)
+    return _draw_array("matrix", shape, spec, rng, names)
+
+
+def _draw_array(
+    kind: str,
+    shape: tuple[int, ...],
+    spec: _Spec,
+    rng: np.random.Generator,
+    names: Mapping[str, Any],
+) -> np.ndarray:
+    """Values on the integer grid of ``range`` (or the ``step`` grid, as floats)."""
+    rng_spec = spec.get("range")
+    if not isinstance(rng_spec, list) or len(rng_spec) != 2:
+        raise GenError(f"{kind}: には range: [最小, 最大] が必要です")
+    lo, hi = (_ev(v, names) for v in rng_spec)
+    step = _ev(spec.get("step"), names)
+    size = int(np.prod(shape))
+    values = _draw_values(
+        rng, size, lo, hi, step, bool(spec.get("distinct")), bool(spec.get("nonzero"))
+    )
+    arr = values.reshape(shape)
+    return arr.astype(np.int64) if step is None else arr.astype(float)
+
+
+def _draw_gen(spec: _Spec, rng: np.random.Generator, names: Mapping[str, Any]) -> Any:
     name = spec["gen"]
     func = HELPERS.get(name)
     if func is None:
@@ -138,6 +167,19 @@ def draw_param(spec: Any, rng: np.random.Generator, names: Mapping[str, Any]) ->
         return func(rng, **kwargs)
     except TypeError as exc:
         raise GenError(f"生成ヘルパー {name!r} の引数が正しくありません: {exc}") from None
+
+
+_DRAWERS: dict[str, Callable[[_Spec, np.random.Generator, Mapping[str, Any]], Any]] = {
+    "int": _draw_int,
+    "float": _draw_float,
+    "choice": _draw_choice,
+    "vector": _draw_vector,
+    "matrix": _draw_matrix,
+    "gen": _draw_gen,
+    "expr": _draw_expr,
+    "const": _draw_const,
+}
+"""How each kind of :data:`KINDS` draws (one entry per kind)."""
 
 
 # ---------------------------------------------------------------------------

@@ -118,6 +118,48 @@ def test_graph_errors():
         backprop([{"name": "x", "op": "input", "value": "a"}])
 
 
+_X = {"name": "x", "op": "input", "value": 1}
+
+
+@pytest.mark.parametrize(
+    ("nodes", "message"),
+    [
+        ([], "nodes はノードのリスト"),
+        ("x", "nodes はノードのリスト"),
+        ([3], "nodes[0] がオブジェクトでない"),
+        ([{"op": "input", "value": 1}], "nodes[0] に name（文字列）がない"),
+        ([_X, _X], "ノード名 'x' が重複している"),
+        ([{**_X, "inputs": ["x"]}], "ノード 'x': 未知のキー ['inputs']"),
+        (
+            [_X, {"name": "z", "op": "neg", "inputs": ["x"], "value": 2}],
+            "ノード 'z': 未知のキー ['value']",
+        ),
+        ([_X, {"name": "z", "op": "neg"}], "ノード 'z': inputs（入力ノード名のリスト）がない"),
+        (
+            [_X, {"name": "z", "op": "add", "inputs": "x"}],
+            "ノード 'z': add には 2 つ以上の入力が必要",
+        ),
+        (
+            [_X, {"name": "z", "op": "sub", "inputs": ["x"]}],
+            "ノード 'z': sub の入力は 2 個（1 個ある）",
+        ),
+        (
+            [_X, {"name": "z", "op": "neg", "inputs": ["y"]}],
+            "ノード 'z': 入力 'y' がそれより前に定義されていない",
+        ),
+    ],
+)
+def test_graph_messages(nodes, message: str) -> None:
+    with pytest.raises(EngineError) as err:
+        backprop(nodes)
+    assert str(err.value).startswith(message)
+
+
+def test_a_single_input_name_is_a_list_of_one() -> None:
+    sol = backprop([_X, {"name": "z", "op": "square", "inputs": "x"}])
+    assert sol.answer["value"] == 1.0
+
+
 ACTS = {
     "sigmoid": torch.sigmoid,
     "tanh": torch.tanh,
