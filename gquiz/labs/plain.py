@@ -10,32 +10,42 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gquiz.text.numbers import pct, pct_done
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
 __all__ = ["plain_compression", "plain_gradcam"]
 
 
-def _stderr_progress():  # -> gquiz.labs.train.Progress
-    """Progress on stderr, on one rewritten line, only when stderr is a terminal."""
-    tty = sys.stderr.isatty()
+class _StderrProgress:
+    """Progress on stderr, on one rewritten line, only when stderr is a terminal.
 
-    def report(done: int, total: int, what: str) -> None:
-        if tty:
+    Called as a gquiz.labs.train.Progress; ``finish()`` clears the line.
+    """
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self.tty:
             click.echo(f"\r\x1b[2K{what} {pct_done(done, total):>4}", nl=False, err=True)
 
-    def finish() -> None:
-        if tty:
+    def finish(self) -> None:
+        if self.tty:
             click.echo("\r\x1b[2K", nl=False, err=True)
 
-    report.finish = finish  # type: ignore[attr-defined]
-    return report
+
+def _stderr_progress() -> _StderrProgress:
+    return _StderrProgress()
 
 
-def _console():  # -> rich.console.Console
+def _console() -> Console:
     from rich.console import Console
 
     width = shutil.get_terminal_size((80, 24)).columns
@@ -59,7 +69,7 @@ def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) ->
     console = out or _console()
     progress = _stderr_progress()
     trained = get_trained(seed, progress=progress)
-    progress.finish()  # type: ignore[attr-defined]
+    progress.finish()
     view = analyse(trained, index)
     pred = view.predicted
     other = view.runner_up if target is None or target == pred else target
@@ -86,6 +96,7 @@ def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) ->
         (f"Grad-CAM: {names(other)}", view.image, upsample(mo.gradcam)),
         (f"CAM: {names(other)}", view.image, upsample(mo.cam)),
     ]
+    panels: list[tuple[str, Text | list[str]]]
     if console.no_color:
         panels = [(t, ascii_lines(img if h is None else h)) for t, img, h in panels_data]
     else:
@@ -124,7 +135,7 @@ def plain_compression(seed: int, out: Any = None) -> None:
     progress = _stderr_progress()
     trained = get_trained(seed, progress=progress)
     report = get_report(trained, progress=progress)
-    progress.finish()  # type: ignore[attr-defined]
+    progress.finish()
     console.print(f"圧縮ラボ  seed {seed}  (測定 {report.seconds:.1f} 秒)", markup=False)
     console.print()
     for line in format_table(report):
