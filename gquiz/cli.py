@@ -9,11 +9,26 @@ from __future__ import annotations
 import errno
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gquiz import __version__
+from gquiz.tui.start import (
+    ExamStart,
+    FamilyStart,
+    LabStart,
+    NoteStart,
+    QuizFilters,
+    QuizStart,
+    Start,
+)
+
+if TYPE_CHECKING:
+    from gquiz.bank.repo import Bank, QuestionView
+    from gquiz.config import Settings
 
 
 class _Ctx:
@@ -21,12 +36,12 @@ class _Ctx:
         self.db = db
         self.learner = learner
 
-    def settings(self):  # -> gquiz.config.Settings
+    def settings(self) -> Settings:
         from gquiz.config import Settings
 
         return Settings.resolve(self.db, self.learner)
 
-    def bank_and_learner(self):
+    def bank_and_learner(self) -> tuple[Bank, int]:
         bank = self.bank()
         return bank, bank.learner_id(self.settings().learner)
 
@@ -66,7 +81,7 @@ pass_ctx = click.make_pass_decorator(_Ctx)
 class _Main(click.Group):
     """The command group; a database that cannot be used ends in one sentence, not a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except Exception as exc:
@@ -96,7 +111,7 @@ def _database_message(exc: Exception, ctx: click.Context) -> str | None:
     return db.explain(exc, url)
 
 
-def _run_tui(settings, start=None) -> None:  # type: ignore[no-untyped-def]
+def _run_tui(settings: Settings, start: Start | None = None) -> None:
     """Open the TUI, after a cheap look at the database file (stdlib only, no first-paint cost)."""
     from gquiz.bank.dbfile import DatabaseProblem, probe, sqlite_file
     from gquiz.tui.app import run_tui
@@ -269,7 +284,7 @@ def quiz(
     if not plain:
         _run_tui(
             obj.settings(),
-            start=("quiz", {"topic": topic, "section": section, "count": count, "seed": seed}),
+            start=QuizStart(QuizFilters(topic=topic, section=section, count=count, seed=seed)),
         )
         return
     b, learner_id = obj.bank_and_learner()
@@ -328,7 +343,7 @@ def note(obj: _Ctx, topic: str) -> None:
     b.close()
     from gquiz.tui.app import run_tui
 
-    run_tui(obj.settings(), start=("note", {"topic": topic}))
+    run_tui(obj.settings(), start=NoteStart(topic))
 
 
 @main.command()
@@ -359,7 +374,9 @@ def _echo_line(text: str) -> None:
     click.echo(text, nl=not text.endswith("> ") or not sys.stdin.isatty())
 
 
-def _plain_session(bank, learner_id: int, questions, mode: str, seed: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def _plain_session(
+    bank: Bank, learner_id: int, questions: list[QuestionView], mode: str, seed: int | None = None
+) -> None:
     """Run a list of questions in line mode, recording attempts under `mode`."""
     from gquiz.plain import run_plain_quiz
     from gquiz.study.quiz import QuizSession
@@ -430,16 +447,16 @@ def drill(
         raise click.UsageError("--format と --out は gquiz drill export で使います。")
     if len(family) > 1:
         raise click.UsageError("計算ドリルのファミリーは 1 つだけ指定してください。")
-    family = family[0] if family else None
-    if family and mode:
+    one = family[0] if family else None
+    if one and mode:
         raise click.UsageError("FAMILY と --weak などは同時に指定できません。")
-    if family:
-        _family_drill(obj, family, difficulty, seed, count or 5, plain)
+    if one:
+        _family_drill(obj, one, difficulty, seed, count or 5, plain)
         return
     mode = mode or "weak"
     count = count or 20
     if not plain:
-        _run_tui(obj.settings(), start=("drill", {"mode": mode, "count": count, "seed": seed}))
+        _run_tui(obj.settings(), start=QuizStart(QuizFilters(drill=mode, count=count, seed=seed)))
         return
     from gquiz.study.drill import select_drill
 
@@ -501,8 +518,7 @@ def _family_drill(
         )
         sys.exit(2)
     if not plain:
-        start = {"family": family, "difficulty": difficulty, "seed": seed}
-        _run_tui(obj.settings(), start=("family", start))
+        _run_tui(obj.settings(), start=FamilyStart(family, difficulty, seed))
         return
 
     run_plain_drill(b, learner_id, family, difficulty, seed, count, sys.stdin, _echo_line)
@@ -521,7 +537,7 @@ def _family_drill(
 def review(obj: _Ctx, plain: bool, count: int) -> None:
     """Work through the reviews due today (FSRS)."""
     if not plain:
-        _run_tui(obj.settings(), start=("review", {"count": count}))
+        _run_tui(obj.settings(), start=QuizStart(QuizFilters(review=True, count=count)))
         return
     from gquiz.study.reviews import due_items
 
@@ -555,7 +571,7 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
         return
     if pace:
         n, minutes = 20, 14
-    _run_tui(ctx.obj.settings(), start=("exam", {"n": n, "minutes": minutes, "seed": seed}))
+    _run_tui(ctx.obj.settings(), start=ExamStart(n, minutes, seed))
 
 
 @exam.command("export")
@@ -642,7 +658,7 @@ def group() -> None:
     """A study group on a shared PostgreSQL database (roles and row-level security)."""
 
 
-def _group_bank(obj: _Ctx, db: str | None):  # type: ignore[no-untyped-def]
+def _group_bank(obj: _Ctx, db: str | None) -> Bank:
     from gquiz.bank.group import GroupError, require_postgres
 
     if db:
@@ -749,7 +765,7 @@ def group_publish(
 
     b = _group_bank(obj, db)
 
-    def to_utc(local: datetime, zone) -> datetime:  # type: ignore[no-untyped-def]
+    def to_utc(local: datetime, zone: tzinfo) -> datetime:
         return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
 
     start, end = _when(opens), _when(closes)
@@ -846,7 +862,7 @@ def db_group() -> None:
     """Check, back up and restore the database (SQLite)."""
 
 
-def _sqlite_only(obj: _Ctx):  # type: ignore[no-untyped-def]  # -> Path
+def _sqlite_only(obj: _Ctx) -> Path:
     from gquiz.bank.dbfile import sqlite_file
 
     url = obj.settings().db_url
@@ -986,9 +1002,7 @@ def lab(
         # Invoked on its own (tests, `lab.main()`), there is no root _Ctx: default settings.
         obj = ctx.find_root().obj
         settings = obj.settings() if isinstance(obj, _Ctx) else _Ctx(None, None).settings()
-        run_tui(
-            settings, start=("lab", {"name": name, "index": index, "seed": seed, "target": target})
-        )
+        run_tui(settings, start=LabStart(name, index, seed, target))
         return
     if not torch_available():
         click.echo(INSTALL_HINT, err=True)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 __all__ = ["solve"]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     """Print one line to stderr and exit with status 2 (bad usage / bad parameters)."""
     line = " ".join(str(message).split())  # one line, whatever the message contained
     click.echo(f"エラー: {line}", err=True)

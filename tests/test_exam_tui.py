@@ -11,6 +11,7 @@ from gquiz.config import Settings
 from gquiz.tui.app import make_app
 from gquiz.tui.screens.exam import ExamResultsScreen, ExamScreen, ExamSetupScreen, ResumeDialog
 from gquiz.tui.screens.home import HomeScreen
+from gquiz.tui.start import ExamStart
 from tests.helpers import settle
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ def db_rows(settings: Settings, sql: str) -> list[tuple]:
 
 async def test_whole_exam_with_quit_and_resume(study_settings: Settings) -> None:
     # 1. Start a 10-question, 14-minute exam; answer two, flag one, quit mid-exam.
-    app = make_app(study_settings, start=("exam", {"n": 10, "minutes": 14, "seed": 4}))
+    app = make_app(study_settings, start=ExamStart(n=10, minutes=14, seed=4))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, ExamSetupScreen)

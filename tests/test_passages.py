@@ -132,11 +132,12 @@ async def test_a_blank_is_answered_in_the_tui_with_its_passage(settings) -> None
 
     from gquiz.tui.app import make_app
     from gquiz.tui.screens.quiz import QuizScreen
+    from gquiz.tui.start import QuizFilters, QuizStart
     from tests.helpers import settle
     from tests.test_tui import attempts, static_text
 
     _passage_topic(settings)
-    app = make_app(settings, start=("quiz", {"topic": "fx-passage", "seed": 3}))
+    app = make_app(settings, start=QuizStart(QuizFilters(topic="fx-passage", seed=3)))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         quiz = app.screen

@@ -163,7 +163,7 @@ async def test_tui_search_opens_the_note_at_the_heading(tmp_path: Path) -> None:
         await settle(app, pilot)
         note = app.screen
         assert isinstance(note, NoteScreen)
-        assert note.anchor == "ストライド"
+        assert note.open_at == "ストライド"
         assert "カーネルをずらす幅" in note.query_one(MarkdownViewer).document.source
         assert note.goto_heading("ストライド")
         await pilot.press("escape")

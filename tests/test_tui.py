@@ -11,6 +11,7 @@ from gquiz.tui.screens.home import HomeScreen
 from gquiz.tui.screens.note import NoteScreen
 from gquiz.tui.screens.quiz import QuizScreen
 from gquiz.tui.screens.results import ResultsScreen
+from gquiz.tui.start import QuizFilters, QuizStart
 from tests.helpers import settle
 
 
@@ -84,7 +85,7 @@ async def test_home_note_quiz_results(settings: Settings) -> None:
 
 
 async def test_choose_two_and_leaving_keeps_answers(settings: Settings) -> None:
-    app = make_app(settings, start=("quiz", {"topic": "fx-ai", "seed": 1}))
+    app = make_app(settings, start=QuizStart(QuizFilters(topic="fx-ai", seed=1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         quiz = app.screen

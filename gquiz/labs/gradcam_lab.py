@@ -171,7 +171,7 @@ def analyse(trained: Trained, index: int) -> GradCamView:
     index = int(index) % len(data)
     image = data.images[index]
     model = trained.model
-    fc = model.fc.weight.detach().numpy().astype(np.float64)
+    fc = model.get_parameter("fc.weight").detach().numpy().astype(np.float64)
     maps = []
     logits = None
     with torch_settings():

@@ -12,8 +12,12 @@ Only NumPy and Rich are used (Rich comes with Textual); nothing here imports tor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 __all__ = [
     "HALF_BLOCK",
@@ -57,7 +61,7 @@ def overlay_rgb(image: np.ndarray, heatmap: np.ndarray, alpha: float = 0.6) -> n
     return np.round(mixed).astype(np.uint8)
 
 
-def half_blocks(rgb: np.ndarray):  # -> rich.text.Text
+def half_blocks(rgb: np.ndarray) -> Text:
     """RGB pixels (H, W, 3), H even → Rich Text of H/2 lines of ``▀`` cells."""
     from rich.color import Color
     from rich.style import Style
@@ -93,7 +97,7 @@ def ascii_lines(values: np.ndarray) -> list[str]:
     return ["".join(_RAMP[i] for i in row) for row in idx]
 
 
-def side_by_side(panels: Sequence[tuple[str, object]], gap: int = 3):  # -> rich.text.Text
+def side_by_side(panels: Sequence[tuple[str, Text | list[str]]], gap: int = 3) -> Text:
     """Join pictures (Rich Text or lists of str) left to right, each under its title.
 
     Titles are padded by terminal cells (``rich.cells.cell_len``), so Japanese titles keep
@@ -105,7 +109,7 @@ def side_by_side(panels: Sequence[tuple[str, object]], gap: int = 3):  # -> rich
     blocks: list[list[Text]] = []
     widths: list[int] = []
     for _title, pic in panels:
-        lines = pic.split("\n") if isinstance(pic, Text) else [Text(s) for s in pic]  # type: ignore[union-attr]
+        lines = pic.split("\n") if isinstance(pic, Text) else [Text(s) for s in pic]
         blocks.append(list(lines))
         widths.append(max((ln.cell_len for ln in lines), default=0))
     height = max(len(b) for b in blocks)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NoReturn
 
 from gquiz.text.errors import AnswerError
 
@@ -37,26 +38,26 @@ def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[
     question. The count must match the question: one choice, or exactly two.
     """
     if len(text) > MAX_ANSWER_CHARS:
-        return _fail(n_choices, n_correct, "回答が長すぎます。")
+        _fail(n_choices, n_correct, "回答が長すぎます。")
     norm = unicodedata.normalize("NFKC", text).strip()
     if not norm:
-        return _fail(n_choices, n_correct, "回答が空です。")
+        _fail(n_choices, n_correct, "回答が空です。")
     parts = [p for p in _SEPARATORS.split(norm) if p]
     if not parts:
-        return _fail(n_choices, n_correct, "番号がありません。")
+        _fail(n_choices, n_correct, "番号がありません。")
     picks: list[int] = []
     for part in parts:
         if not part.isdecimal():
             shown = part if len(part) <= 12 else part[:12] + "…"
-            return _fail(n_choices, n_correct, f"「{shown}」は選択肢の番号ではありません。")
+            _fail(n_choices, n_correct, f"「{shown}」は選択肢の番号ではありません。")
         if len(part) > _MAX_DIGITS:
-            return _fail(n_choices, n_correct, f"{part[:_MAX_DIGITS]}… は範囲外です。")
+            _fail(n_choices, n_correct, f"{part[:_MAX_DIGITS]}… は範囲外です。")
         value = int(part)
         if not 1 <= value <= n_choices:
-            return _fail(n_choices, n_correct, f"{value} は範囲外です。")
+            _fail(n_choices, n_correct, f"{value} は範囲外です。")
         picks.append(value - 1)
     if len(set(picks)) != len(picks):
-        return _fail(n_choices, n_correct, "同じ番号が2回あります。")
+        _fail(n_choices, n_correct, "同じ番号が2回あります。")
     if len(picks) != n_correct:
         if n_correct == 1:
             raise AnswerError(f"選択肢は1つだけ選んでください (1〜{n_choices} の番号を1つ)。")
@@ -64,7 +65,7 @@ def parse_choice_answer(text: str, n_choices: int, n_correct: int = 1) -> tuple[
     return tuple(sorted(picks))
 
 
-def _fail(n_choices: int, n_correct: int, reason: str) -> tuple[int, ...]:
+def _fail(n_choices: int, n_correct: int, reason: str) -> NoReturn:
     if n_correct == 1:
         hint = f"1〜{n_choices} の番号で答えてください。"
     else:

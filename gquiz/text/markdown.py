@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 
 def is_wide_script(ch: str) -> bool:
@@ -28,7 +31,7 @@ def is_wide_script(ch: str) -> bool:
     )
 
 
-def _edge_char(tokens, index: int, step: int) -> str:  # type: ignore[no-untyped-def]
+def _edge_char(tokens: Sequence[Token], index: int, step: int) -> str:
     """The nearest visible character before (step -1) or after (step 1) tokens[index]."""
     i = index + step
     while 0 <= i < len(tokens):

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, get_character_cell_size
+
+if TYPE_CHECKING:
+    import budoux
 
 # 行頭禁則: characters that must not start a line.
 NO_LINE_START = frozenset(
@@ -38,7 +42,7 @@ _UNIT = re.compile(r"(?:[A-Za-z]{1,3}|%|％|°C?|x|×)(?![A-Za-z])")
 
 
 @lru_cache(maxsize=1)
-def _parser():  # type: ignore[no-untyped-def]
+def _parser() -> budoux.Parser:
     # The model ships inside the package (a JSON file), so this works offline. Loading it
     # takes ~10 ms, hence lazily and once.
     import budoux

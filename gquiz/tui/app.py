@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from gquiz.tui.messages import BankFailed, BankProgress, BankReady, StartQuiz
+from gquiz.tui.start import ExamStart, FamilyStart, LabStart, NoteStart, QuizStart, Start
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank
@@ -30,7 +31,7 @@ class GQuizApp(App[None]):
         Binding("ctrl+q", "quit", "終了", priority=True, show=False),
     ]
 
-    def __init__(self, settings: Settings, start: tuple[str, dict[str, Any]] | None = None):
+    def __init__(self, settings: Settings, start: Start | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.start = start
@@ -88,12 +89,22 @@ class GQuizApp(App[None]):
 
         bank = self.settings.open_bank()
         try:
-            built = bank.ensure_built(lambda d, t, w: self.post_message(BankProgress(d, t, w)))
+            built = bank.ensure_built(self._report_progress)
         except BuildError as exc:
             self.post_message(BankFailed([str(e) for e in exc.errors]))
             return
         learner_id = bank.learner_id(self.settings.learner)
         self.post_message(BankReady(bank, learner_id, built))
+
+    def bank_and_learner(self) -> tuple[Bank, int]:
+        """The open bank and the learner. Screens that use them are pushed only once the bank
+        is open (BankReady), so before that this is a bug, not a state to handle."""
+        if self.bank is None or self.learner_id is None:
+            raise RuntimeError("the question bank is not open yet")
+        return self.bank, self.learner_id
+
+    def _report_progress(self, done: int, total: int, what: str) -> None:
+        self.post_message(BankProgress(done, total, what))
 
     def on_bank_ready(self, message: BankReady) -> None:
         self.bank = message.bank
@@ -102,9 +113,8 @@ class GQuizApp(App[None]):
             self.notify("コンテンツから問題バンクを構築しました。", timeout=3)
         self._forward(BankReady(message.bank, message.learner_id, message.built))
         if self.start:
-            kind, args = self.start
-            self.start = None
-            self.open_start(kind, {k: v for k, v in args.items() if v is not None})
+            start, self.start = self.start, None
+            self.open_start(start)
         else:
             self.offer_resume()
         if message.bank.member_role is not None:
@@ -128,37 +138,33 @@ class GQuizApp(App[None]):
                     timeout=12,
                 )
 
-    def open_start(self, kind: str, args: dict[str, Any]) -> None:
+    def open_start(self, start: Start) -> None:
         """Open the screen a CLI command asked for (gquiz quiz / drill / review / exam / lab)."""
-        from gquiz.study.drill import MODES
-
-        if kind == "quiz":
-            self.post_message(StartQuiz(args, "問題演習"))
-        elif kind == "drill":
-            mode = args.get("mode", "weak")
-            self.post_message(
-                StartQuiz(
-                    {"drill": mode, **{k: v for k, v in args.items() if k != "mode"}}, MODES[mode]
-                )
-            )
-        elif kind == "review":
-            self.post_message(StartQuiz({"review": True, **args}, "今日の復習"))
-        elif kind == "exam":
-            self.action_exam(args)
-        elif kind == "family":
+        if isinstance(start, QuizStart):
+            self.post_message(StartQuiz(start.filters, start.title or _quiz_title(start)))
+        elif isinstance(start, ExamStart):
+            self.action_exam(start)
+        elif isinstance(start, FamilyStart):
             self.push_optional(
                 "gquiz.tui.screens.drill",
                 "DrillScreen",
-                args.get("family"),
-                difficulty=args.get("difficulty") or 1,
-                seed=args.get("seed"),
+                start.family,
+                difficulty=start.difficulty or 1,
+                seed=start.seed,
             )
-        elif kind == "note":
+        elif isinstance(start, NoteStart):
             from gquiz.tui.screens.note import NoteScreen
 
-            self.push_screen(NoteScreen(args["topic"]))
-        elif kind == "lab":
-            self.push_optional("gquiz.tui.screens.labs", "LabsScreen", **args)
+            self.push_screen(NoteScreen(start.topic))
+        elif isinstance(start, LabStart):
+            self.push_optional(
+                "gquiz.tui.screens.labs",
+                "LabsScreen",
+                start.name,
+                index=start.index,
+                seed=start.seed,
+                target=start.target,
+            )
 
     def push_optional(self, module: str, name: str, *args: Any, **kwargs: Any) -> None:
         """Push a screen whose module is imported only when it is first opened (start-up time)."""
@@ -167,13 +173,13 @@ class GQuizApp(App[None]):
         screen_cls = getattr(importlib.import_module(module), name)
         self.push_screen(screen_cls(*args, **kwargs))
 
-    def action_exam(self, args: dict[str, Any] | None = None) -> None:
+    def action_exam(self, start: ExamStart | None = None) -> None:
         from gquiz.tui.screens.exam import ExamSetupScreen
 
         if self.bank is None or self.learner_id is None:
             self.notify("問題バンクを準備中です。", severity="warning")
             return
-        self.push_screen(ExamSetupScreen(args or {}))
+        self.push_screen(ExamSetupScreen(start or ExamStart()))
 
     @work(
         thread=True,
@@ -242,10 +248,19 @@ class GQuizApp(App[None]):
             self.bank.close()
 
 
-def make_app(settings: Settings, start: tuple[str, dict[str, Any]] | None = None) -> GQuizApp:
+def _quiz_title(start: QuizStart) -> str:
+    from gquiz.study.drill import MODES
+
+    f = start.filters
+    if f.drill is not None:
+        return MODES[f.drill]
+    return "今日の復習" if f.review else "問題演習"
+
+
+def make_app(settings: Settings, start: Start | None = None) -> GQuizApp:
     """The factory the CLI and the tests share."""
     return GQuizApp(settings, start)
 
 
-def run_tui(settings: Settings, start: tuple[str, dict[str, Any]] | None = None) -> None:
+def run_tui(settings: Settings, start: Start | None = None) -> None:
     make_app(settings, start).run()

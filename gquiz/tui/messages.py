@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, MajorView
+    from gquiz.tui.start import QuizFilters
 
 
 @dataclass
@@ -47,5 +48,5 @@ class OverviewLoaded(Message, bubble=False):
 class StartQuiz(Message):
     """A screen asks the app to start a quiz over a topic, a section or everything."""
 
-    filters: dict[str, Any]
+    filters: QuizFilters
     title: str

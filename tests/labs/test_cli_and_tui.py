@@ -122,7 +122,7 @@ async def test_compression_screen_table_and_a_question(report) -> None:
 
 
 async def test_start_tuple_opens_the_lab_over_the_menu(trained) -> None:
-    # The app's start=("lab", {"name": ...}) pushes LabsScreen(name): the lab opens at once,
+    # The app's start=LabStart(name, ...) pushes LabsScreen(name): the lab opens at once,
     # and Esc comes back to the menu.
     app = LabApp(LabsScreen("gradcam", index=5))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 
 from gquiz.config import Settings
 from gquiz.tui.app import make_app
+from gquiz.tui.start import ExamStart, FamilyStart, NoteStart, QuizFilters, QuizStart
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import JaInput
 from tests.helpers import settle
@@ -88,7 +89,7 @@ async def test_calculator_opens_three_solvers_in_a_row_and_filters(tui_settings:
 
 
 async def test_ideographic_space_is_kept_in_inputs(tui_settings: Settings) -> None:
-    app = make_app(tui_settings, ("family", {"family": "conv-output-size"}))
+    app = make_app(tui_settings, FamilyStart("conv-output-size"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         box = app.screen.query_one("#drill-answer", Input)
@@ -109,7 +110,7 @@ async def test_results_rows_open_their_question(tui_settings: Settings) -> None:
     from gquiz.tui.screens.question import QuestionScreen
     from gquiz.tui.screens.results import ResultsScreen
 
-    app = make_app(tui_settings, ("quiz", {"topic": "snap-conv", "seed": 1}))
+    app = make_app(tui_settings, QuizStart(QuizFilters(topic="snap-conv", seed=1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         for _ in range(2):
@@ -141,7 +142,7 @@ async def test_past_exam_reopens_from_history(tui_settings: Settings) -> None:
     from gquiz.tui.screens.home import HomeScreen
     from gquiz.tui.screens.question import QuestionScreen
 
-    app = make_app(tui_settings, ("exam", {"n": 2, "minutes": 2, "seed": 1}))
+    app = make_app(tui_settings, ExamStart(n=2, minutes=2, seed=1))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")  # the preset asked for
@@ -183,7 +184,7 @@ async def test_past_exam_reopens_from_history(tui_settings: Settings) -> None:
 
 
 async def test_no_choice_number_alone_on_a_line(tui_settings: Settings) -> None:
-    app = make_app(tui_settings, ("quiz", {"topic": "snap-conv", "seed": 1}))
+    app = make_app(tui_settings, QuizStart(QuizFilters(topic="snap-conv", seed=1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         for item in app.screen.query(ChoiceItem):
@@ -230,7 +231,7 @@ async def test_note_entry_point_opens_the_reader(tui_settings: Settings) -> None
     from gquiz.tui.screens.note import NoteScreen
     from gquiz.tui.widgets.prose import TableView
 
-    app = make_app(tui_settings, ("note", {"topic": "snap-conv"}))
+    app = make_app(tui_settings, NoteStart("snap-conv"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, NoteScreen)

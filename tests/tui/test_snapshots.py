@@ -5,19 +5,18 @@ Update after looking at the report: `pytest tests/tui/test_snapshots.py --snapsh
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.pilot import Pilot
 
 from gquiz.config import Settings
-from gquiz.tui.app import make_app
+from gquiz.tui.app import GQuizApp, make_app
+from gquiz.tui.start import ExamStart, FamilyStart, NoteStart, QuizFilters, QuizStart, Start
 from tests.helpers import settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((100, 30), id="100x30")]
 
 
-def app_for(settings: Settings, start: tuple[str, dict[str, Any]] | None = None):  # type: ignore[no-untyped-def]
+def app_for(settings: Settings, start: Start | None = None) -> GQuizApp:
     return make_app(settings, start)
 
 
@@ -62,12 +61,12 @@ class TestNote:
             pilot.app.screen.query_one("#note").scroll_to(y=6, animate=False)
             await pilot.pause()
 
-        app = app_for(tui_settings, ("note", {"topic": "snap-conv"}))
+        app = app_for(tui_settings, NoteStart("snap-conv"))
         assert snap_compare(app, terminal_size=size, run_before=run)
 
 
 class TestQuiz:
-    START = ("quiz", {"topic": "snap-conv", "seed": 1})
+    START = QuizStart(QuizFilters(topic="snap-conv", seed=1))
 
     @pytest.mark.parametrize("size", SIZES)
     def test_question_with_hanging_choices(self, snap_compare, tui_settings, size) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +99,7 @@ class TestQuiz:
 
 
 class TestExam:
-    START = ("exam", {"n": 2, "minutes": 2, "seed": 1})
+    START = ExamStart(n=2, minutes=2, seed=1)
 
     @pytest.mark.parametrize("size", SIZES)
     def test_setup_shows_each_budget(self, snap_compare, tui_settings, size) -> None:  # type: ignore[no-untyped-def]
@@ -167,7 +166,7 @@ class TestOtherScreens:
 
     @pytest.mark.parametrize("size", SIZES)
     def test_drill_family_list(self, snap_compare, tui_settings, size) -> None:  # type: ignore[no-untyped-def]
-        app = app_for(tui_settings, ("family", {"family": None}))
+        app = app_for(tui_settings, FamilyStart())
         assert snap_compare(app, terminal_size=size, run_before=ready)
 
     @pytest.mark.parametrize("size", SIZES)

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -182,6 +183,7 @@ class CalculatorScreen(Screen[None]):
             self.current is None
             and options.has_focus
             and event.is_printable
+            and event.character is not None
             and event.character not in "q/"
         ):
             box = self.query_one("#calc-filter", JaInput)
@@ -205,7 +207,7 @@ class CalculatorScreen(Screen[None]):
         # Awaited: the next solver's inputs reuse ids like calc-param-x, and mounting them
         # while the old ones are still being removed raised DuplicateIds (a crash).
         await form.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         for p in spec.parameters:
             flag = (
                 "必須"

@@ -20,16 +20,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import AnswerInput
 from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
 if TYPE_CHECKING:
     from gquiz.problems import Family, Problem, Verdict
+    from gquiz.tui.app import GQuizApp
 
 
 @dataclass
@@ -50,13 +51,11 @@ class DrillRecorded(Message):
     error: str | None = None
 
 
-def problems_dir_of(app: object) -> Path | None:
+def problems_dir_of(app: GQuizApp) -> Path:
     """Where the family files are: the open bank's sources, else the app settings."""
-    bank = getattr(app, "bank", None)
-    if bank is not None:
-        return Path(bank.sources.problems)
-    settings = getattr(app, "settings", None)
-    return Path(settings.problems) if settings is not None else None
+    if app.bank is not None:
+        return Path(app.bank.sources.problems)
+    return Path(app.settings.problems)
 
 
 def marks_text(verdict: Verdict) -> Text:
@@ -73,7 +72,7 @@ def marks_text(verdict: Verdict) -> Text:
     return out
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(GQuizScreen[None]):
     """Family list → problem → verdict and worked solution."""
 
     CSS_PATH = "drill.tcss"
@@ -141,9 +140,6 @@ class DrillScreen(Screen[None]):
         from gquiz.problems import FamilyError, load_families
 
         root = problems_dir_of(self.app)
-        if root is None:
-            self.post_message(FamiliesLoaded({}, "問題ファミリーの場所がわかりません。"))
-            return
         try:
             families = load_families(root)
         except FamilyError as exc:
@@ -313,8 +309,7 @@ class DrillScreen(Screen[None]):
     def record(self, problem: Problem, verdict: Verdict | None, picked: int | None) -> None:
         from gquiz.study.generated import record_drill_attempt
 
-        bank = getattr(self.app, "bank", None)
-        learner_id = getattr(self.app, "learner_id", None)
+        bank, learner_id = self.app.bank, self.app.learner_id
         elapsed = int((time.monotonic() - self.shown_at) * 1000)
         error = None
         if bank is None or learner_id is None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     DataTable,
@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
 from gquiz.tui.format import excerpt, pct, percent
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import JaInput
 from gquiz.tui.widgets.prose import JaMarkdown, Prose
@@ -34,6 +35,7 @@ from gquiz.tui.widgets.prose import JaMarkdown, Prose
 if TYPE_CHECKING:
     from gquiz.study.exam import ExamResult, ExamSession
     from gquiz.study.history import ExamReview, ReviewItem
+    from gquiz.tui.start import ExamStart
 
 SAVE_EVERY_S = 5
 
@@ -62,14 +64,14 @@ class ExamSubmitted(Message):
     review: ExamReview
 
 
-class ExamSetupScreen(Screen[None]):
+class ExamSetupScreen(GQuizScreen[None]):
     """Choose the real format, the pace drill, or what the command line asked for."""
 
     BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
-    def __init__(self, args: dict[str, Any]) -> None:
+    def __init__(self, start: ExamStart) -> None:
         super().__init__()
-        self.args = args
+        self.start = start
 
     def compose(self) -> ComposeResult:
         from gquiz.study.exam import PACE, REAL
@@ -85,7 +87,7 @@ class ExamSetupScreen(Screen[None]):
                 id=f"{PACE[0]}:{PACE[1]}",
             ),
         ]
-        n, m = self.args.get("n"), self.args.get("minutes")
+        n, m = self.start.n, self.start.minutes
         if n and m and (n, m) not in (REAL, PACE):
             presets.insert(
                 0,
@@ -108,7 +110,7 @@ class ExamSetupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         opts = self.query_one(OptionList)
-        wanted = f"{self.args.get('n')}:{self.args.get('minutes')}"
+        wanted = f"{self.start.n}:{self.start.minutes}"
         opts.highlighted = next(
             (i for i in range(opts.option_count) if opts.get_option_at_index(i).id == wanted), 0
         )
@@ -117,10 +119,10 @@ class ExamSetupScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#exam-presets")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         n, m = (int(x) for x in (event.option.id or "20:14").split(":"))
-        self.app.switch_screen(ExamScreen(None, n=n, minutes=m, seed=self.args.get("seed")))
+        self.app.switch_screen(ExamScreen(None, n=n, minutes=m, seed=self.start.seed))
 
 
-class ExamScreen(Screen[None]):
+class ExamScreen(GQuizScreen[None]):
     """One question at a time, a countdown, flags, jumps; answers saved as they change."""
 
     BINDINGS = [
@@ -163,8 +165,8 @@ class ExamScreen(Screen[None]):
         from gquiz.study.exam import ExamSession
 
         n, minutes, seed = self.spec
-        app = self.app
-        self.post_message(ExamReady(ExamSession.start(app.bank, app.learner_id, n, minutes, seed)))  # type: ignore[attr-defined]
+        bank, learner_id = self.app.bank_and_learner()
+        self.post_message(ExamReady(ExamSession.start(bank, learner_id, n, minutes, seed)))
 
     async def on_exam_ready(self, message: ExamReady) -> None:
         self.session = message.session
@@ -426,7 +428,7 @@ class ReviewLoaded(Message):
     review: ExamReview | None
 
 
-class ExamResultsScreen(Screen[None]):
+class ExamResultsScreen(GQuizScreen[None]):
     """Score, then every question as a list row that opens it; 大項目 and mastery on a tab.
 
     The list is a DataTable, which draws only the rows on screen: a 145-question exam used to
@@ -482,7 +484,7 @@ class ExamResultsScreen(Screen[None]):
     def load(self) -> None:
         from gquiz.study.history import exam_review
 
-        self.post_message(ReviewLoaded(exam_review(self.app.bank, self.exam_id)))  # type: ignore[attr-defined]
+        self.post_message(ReviewLoaded(exam_review(self.app.bank_and_learner()[0], self.exam_id)))
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
         review = self.review = message.review
@@ -534,7 +536,7 @@ class ExamResultsScreen(Screen[None]):
             )
         label = "間違えた問題" if self.only_wrong else "問題一覧"
         for tabs in self.query("#exam-tabs").results(TabbedContent):
-            tabs.get_tab("exam-tab-items").label = f"{label} ({len(self.shown)})"  # type: ignore[assignment]
+            tabs.get_tab("exam-tab-items").label = f"{label} ({len(self.shown)})"
 
     def action_toggle_wrong(self) -> None:
         if self.review is not None:

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.prose import Prose
 
 
-class GroupReportScreen(Screen[None]):
+class GroupReportScreen(GQuizScreen[None]):
     BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る"), Binding("r", "reload", "更新")]
 
     class Loaded(Message):
@@ -45,7 +45,7 @@ class GroupReportScreen(Screen[None]):
     def load(self) -> None:
         from gquiz.study.group_report import report
 
-        bank = self.app.bank  # type: ignore[attr-defined]
+        bank = self.app.bank
         if bank is None or bank.engine.dialect.name != "postgresql" or bank.member_role:
             self.post_message(
                 self.Loaded(

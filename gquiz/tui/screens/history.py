@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from gquiz.tui.format import percent
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.screens.base import GQuizScreen
+from gquiz.tui.start import QuizFilters
 from gquiz.tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class HistoryLoaded(Message):
     sittings: list[Sitting]
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(GQuizScreen[None]):
     """Newest first. Enter: an exam's results, or the same questions of a quiz again."""
 
     BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
@@ -48,8 +49,8 @@ class HistoryScreen(Screen[None]):
     def load(self) -> None:
         from gquiz.study.history import sittings
 
-        app = self.app
-        self.post_message(HistoryLoaded(sittings(app.bank, app.learner_id)))  # type: ignore[attr-defined]
+        bank, learner_id = self.app.bank_and_learner()
+        self.post_message(HistoryLoaded(sittings(bank, learner_id)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         from gquiz.study.history import local_time
@@ -83,6 +84,6 @@ class HistoryScreen(Screen[None]):
 
             self.app.push_screen(ExamResultsScreen(None, s.exam_id))
         elif s.question_ids:
-            self.post_message(StartQuiz({"ids": list(s.question_ids)}, f"{s.title}をもう一度"))
+            self.post_message(StartQuiz(QuizFilters(ids=s.question_ids), f"{s.title}をもう一度"))
         else:
             self.notify("この回には選択問題がありません (計算ドリル)。", severity="warning")

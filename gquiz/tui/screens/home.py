@@ -9,15 +9,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, ProgressBar, Static, Tree
 
 from gquiz.tui.format import pct, pct_range, percent
 from gquiz.tui.messages import BankFailed, BankProgress, BankReady, OverviewLoaded, StartQuiz
+from gquiz.tui.screens.base import GQuizScreen
+from gquiz.tui.start import QuizFilters
 from gquiz.tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from textual.widgets.tree import TreeNode
+
     from gquiz.bank.repo import MajorView, SectionView, TopicView
 
 
@@ -28,7 +33,7 @@ class NodeRef:
     title: str
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(GQuizScreen[None]):
     """The syllabus tree on the left, details of the selection on the right."""
 
     BINDINGS = [
@@ -57,7 +62,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.majors: list[MajorView] = []
-        self.stats: dict[str, Any] = {}
+        self.stats: dict[tuple[str, str], dict[str, Any]] = {}
         self.selected: NodeRef | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,7 +73,7 @@ class HomeScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        if getattr(self.app, "bank", None) is not None:
+        if self.app.bank is not None:
             self._show_ready()
 
     def _body(self) -> list[Widget]:
@@ -116,7 +121,7 @@ class HomeScreen(Screen[None]):
         self.load_overview()
 
     def on_screen_resume(self) -> None:
-        if getattr(self.app, "bank", None) is not None:
+        if self.app.bank is not None:
             self.load_overview()
 
     @work(
@@ -129,11 +134,11 @@ class HomeScreen(Screen[None]):
     def load_overview(self) -> None:
         from gquiz.study.stats import learner_stats
 
-        app = self.app
+        bank, learner_id = self.app.bank_and_learner()
         # The learner's numbers come from learner_stats (from the daily rollup); overview only
         # supplies the structure, so it need not group the whole attempt history again.
-        majors = app.bank.overview()  # type: ignore[attr-defined]
-        stats = learner_stats(app.bank, app.learner_id)  # type: ignore[attr-defined]
+        majors = bank.overview()
+        stats = learner_stats(bank, learner_id)
         self.post_message(OverviewLoaded(majors, stats))
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
@@ -211,17 +216,16 @@ class HomeScreen(Screen[None]):
             lines.append(f"今日の復習: {st['due']} 問")
         return lines
 
-    def _find(self, ref: NodeRef) -> MajorView | SectionView | TopicView | None:
-        for m in self.majors:
-            if ref.kind == "major" and m.id == ref.key:
-                return m
-            for s in m.sections:
-                if ref.kind == "section" and s.id == ref.key:
-                    return s
-                for t in s.topics:
-                    if ref.kind == "topic" and t.slug == ref.key:
-                        return t
-        return None
+    def _major(self, key: str) -> MajorView | None:
+        return next((m for m in self.majors if m.id == key), None)
+
+    def _section(self, key: str) -> SectionView | None:
+        return next((s for m in self.majors for s in m.sections if s.id == key), None)
+
+    def _topic(self, key: str) -> TopicView | None:
+        return next(
+            (t for m in self.majors for s in m.sections for t in s.topics if t.slug == key), None
+        )
 
     def _update_detail(self) -> None:
         ref = self.selected
@@ -229,32 +233,37 @@ class HomeScreen(Screen[None]):
         body = self.query_one("#detail-body", Prose)
         if ref is None:
             return
-        item = self._find(ref)
-        if item is None:
-            return
         lines: list[str] = []
         if ref.kind == "major":
-            title.update(f"大項目 {item.major}. {item.title}")  # type: ignore[union-attr]
-            lines.append(f"{len(item.sections)} 中項目 / {item.n_questions} 問")  # type: ignore[union-attr]
+            major = self._major(ref.key)
+            if major is None:
+                return
+            title.update(f"大項目 {major.major}. {major.title}")
+            lines.append(f"{len(major.sections)} 中項目 / {major.n_questions} 問")
             lines.extend(self._mastery_lines(("major", ref.key)))
             lines.append("")
-            for s in item.sections:  # type: ignore[union-attr]
+            for s in major.sections:
                 lines.append(
                     f"  {s.id} {s.title}  {s.n_questions}問  {self._range(('section', s.id))}"
                 )
             lines.append("")
             lines.append("s: この大項目から出題")
         elif ref.kind == "section":
-            title.update(f"中項目 {item.id} {item.title}")  # type: ignore[union-attr]
-            lines.append(f"{item.n_questions} 問")  # type: ignore[union-attr]
+            section = self._section(ref.key)
+            if section is None:
+                return
+            title.update(f"中項目 {section.id} {section.title}")
+            lines.append(f"{section.n_questions} 問")
             lines.extend(self._mastery_lines(("section", ref.key)))
             lines.append("")
-            for t in item.topics:  # type: ignore[union-attr]
+            for t in section.topics:
                 lines.append(f"  {t.title}  {t.n_questions}問  {self._range(('topic', t.slug))}")
             lines.append("")
             lines.append("s: この中項目から出題")
         else:
-            topic: TopicView = item  # type: ignore[assignment]
+            topic = self._topic(ref.key)
+            if topic is None:
+                return
             title.update(topic.title)
             lines.append(f"{topic.n_questions} 問")
             lines.extend(self._mastery_lines(("topic", ref.key)))
@@ -281,21 +290,26 @@ class HomeScreen(Screen[None]):
         ref = self.selected
         if ref is None:
             return
-        key = "topic" if ref.kind == "topic" else "section"
-        self.post_message(StartQuiz({key: ref.key}, ref.title))
+        if ref.kind == "topic":
+            filters = QuizFilters(topic=ref.key)
+        else:
+            filters = QuizFilters(section=ref.key)
+        self.post_message(StartQuiz(filters, ref.title))
 
     def action_mixed(self) -> None:
         import random
 
-        self.post_message(StartQuiz({"count": 10, "seed": random.randrange(10**9)}, "ランダム10問"))
+        self.post_message(
+            StartQuiz(QuizFilters(count=10, seed=random.randrange(10**9)), "ランダム10問")
+        )
 
     def action_drill(self, mode: str) -> None:
         from gquiz.study.drill import MODES
 
-        self.post_message(StartQuiz({"drill": mode, "count": 20}, MODES[mode]))
+        self.post_message(StartQuiz(QuizFilters(drill=mode, count=20), MODES[mode]))
 
     def action_review(self) -> None:
-        self.post_message(StartQuiz({"review": True, "count": 50}, "今日の復習"))
+        self.post_message(StartQuiz(QuizFilters(review=True, count=50), "今日の復習"))
 
     def action_stats(self) -> None:
         from gquiz.tui.screens.stats import StatsScreen
@@ -310,9 +324,9 @@ class HomeScreen(Screen[None]):
     def action_family_drill(self) -> None:
         family = None
         if self.selected is not None and self.selected.kind == "topic":
-            item = self._find(self.selected)
-            family = item.drills[0] if item is not None and item.drills else None  # type: ignore[union-attr]
-        self.app.push_optional("gquiz.tui.screens.drill", "DrillScreen", family)  # type: ignore[attr-defined]
+            topic = self._topic(self.selected.key)
+            family = topic.drills[0] if topic is not None and topic.drills else None
+        self.app.push_optional("gquiz.tui.screens.drill", "DrillScreen", family)
 
     def action_group_report(self) -> None:
         from gquiz.tui.screens.group import GroupReportScreen
@@ -320,13 +334,13 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(GroupReportScreen())
 
     def action_calculator(self) -> None:
-        self.app.push_optional("gquiz.tui.screens.calculator", "CalculatorScreen")  # type: ignore[attr-defined]
+        self.app.push_optional("gquiz.tui.screens.calculator", "CalculatorScreen")
 
     def action_labs(self) -> None:
-        self.app.push_optional("gquiz.tui.screens.labs", "LabsScreen")  # type: ignore[attr-defined]
+        self.app.push_optional("gquiz.tui.screens.labs", "LabsScreen")
 
 
-def _walk(node):  # type: ignore[no-untyped-def]
+def _walk(node: TreeNode[NodeRef]) -> Iterator[TreeNode[NodeRef]]:
     yield node
     for child in node.children:
         yield from _walk(child)

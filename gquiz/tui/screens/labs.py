@@ -68,7 +68,7 @@ class CompressionMeasured(Message, bubble=False):
 def lab_screen(
     name: str, seed: int = 0, index: int = 0, target: int | None = None, **_: Any
 ) -> Screen[None]:
-    """The screen for ``gquiz lab NAME`` (the app's ``start=("lab", {...})``)."""
+    """The screen for ``gquiz lab NAME`` (the app's ``start=LabStart(...)``)."""
     if not torch_available():
         return LabsScreen()
     if name == "gradcam":

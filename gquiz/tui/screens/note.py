@@ -9,10 +9,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.screens.base import GQuizScreen
+from gquiz.tui.start import QuizFilters
 from gquiz.tui.widgets.prose import JaMarkdownViewer
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class NoteLoaded(Message):
     topic: TopicView | None
 
 
-class NoteScreen(Screen[None]):
+class NoteScreen(GQuizScreen[None]):
     BINDINGS = [
         Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("s", "quiz", "このトピックを出題"),
@@ -35,7 +36,7 @@ class NoteScreen(Screen[None]):
         super().__init__()
         self.slug = slug
         # A heading to scroll to once the note is shown (a search hit opens its section).
-        self.anchor = anchor
+        self.open_at = anchor
         self.topic: TopicView | None = None
 
     def compose(self) -> ComposeResult:
@@ -50,7 +51,7 @@ class NoteScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="ノートを読み込む")
     def load(self) -> None:
-        self.post_message(NoteLoaded(self.app.bank.topic(self.slug)))  # type: ignore[attr-defined]
+        self.post_message(NoteLoaded(self.app.bank_and_learner()[0].topic(self.slug)))
 
     async def on_note_loaded(self, message: NoteLoaded) -> None:
         self.topic = message.topic
@@ -73,8 +74,8 @@ class NoteScreen(Screen[None]):
         text += f"\n\n---\n\nこのトピックの問題: {message.topic.n_questions} 問 (s キーで出題)"
         await viewer.document.update(text)
         viewer.document.focus() if viewer.document.can_focus else viewer.focus()
-        if self.anchor:
-            self.call_after_refresh(self.goto_heading, self.anchor)
+        if self.open_at:
+            self.call_after_refresh(self.goto_heading, self.open_at)
 
     def goto_heading(self, heading: str) -> bool:
         """Scroll the note to a heading (by its text, as the contents list shows it)."""
@@ -84,7 +85,7 @@ class NoteScreen(Screen[None]):
 
     def action_quiz(self) -> None:
         if self.topic is not None:
-            self.post_message(StartQuiz({"topic": self.slug}, self.topic.title))
+            self.post_message(StartQuiz(QuizFilters(topic=self.slug), self.topic.title))
 
     def action_toggle_toc(self) -> None:
         viewer = self.query_one("#note", JaMarkdownViewer)

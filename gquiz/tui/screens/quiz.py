@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from gquiz.tui.widgets.prose import JaMarkdown, Prose
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, QuestionView
     from gquiz.study.quiz import Graded, QuizSession
+    from gquiz.tui.start import QuizFilters
 
 
 @dataclass
@@ -42,9 +43,9 @@ class QuizScreen(Screen[None]):
         Binding("q,escape", "leave", "終了 (回答は保存済み)"),
     ]
 
-    def __init__(self, bank: Bank, learner_id: int, filters: dict[str, Any], title: str) -> None:
+    def __init__(self, bank: Bank, learner_id: int, filters: QuizFilters, title: str) -> None:
         super().__init__()
-        self.mode = "drill" if "drill" in filters else "review" if "review" in filters else "quiz"
+        self.mode = filters.mode
         self.bank = bank
         self.learner_id = learner_id
         self.filters = filters
@@ -75,30 +76,23 @@ class QuizScreen(Screen[None]):
         from gquiz.study.quiz import QuizSession
 
         f = self.filters
-        if "drill" in f:
+        if f.drill is not None:
             from gquiz.study.drill import select_drill
 
-            questions = select_drill(
-                self.bank, self.learner_id, f["drill"], f.get("count") or 20, f.get("seed")
-            )
-        elif "review" in f:
+            questions = select_drill(self.bank, self.learner_id, f.drill, f.count or 20, f.seed)
+        elif f.review:
             from gquiz.study.reviews import due_items
 
-            questions = due_items(self.bank, self.learner_id)[: f.get("count") or 50]
-        elif "ids" in f:
-            questions = self.bank.questions(ids=f["ids"])
+            questions = due_items(self.bank, self.learner_id)[: f.count or 50]
+        elif f.ids is not None:
+            questions = self.bank.questions(ids=f.ids)
         else:
             questions = self.bank.pick_questions(
-                topic=f.get("topic"),
-                section=f.get("section"),
-                count=f.get("count"),
-                seed=f.get("seed"),
+                topic=f.topic, section=f.section, count=f.count, seed=f.seed
             )
         self.post_message(
             QuizLoaded(
-                QuizSession(
-                    self.bank, self.learner_id, questions, mode=self.mode, seed=f.get("seed")
-                )
+                QuizSession(self.bank, self.learner_id, questions, mode=self.mode, seed=f.seed)
             )
         )
 

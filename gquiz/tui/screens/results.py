@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from gquiz.study.answers import format_choice_answer
 from gquiz.tui.format import excerpt, percent
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.start import QuizFilters
 
 if TYPE_CHECKING:
     from gquiz.study.quiz import Graded
@@ -85,4 +86,4 @@ class ResultsScreen(Screen[None]):
             self.notify("間違えた問題はありません。", timeout=3)
             return
         self.app.pop_screen()
-        self.app.post_message(StartQuiz({"ids": wrong}, "間違えた問題"))
+        self.app.post_message(StartQuiz(QuizFilters(ids=tuple(wrong)), "間違えた問題"))

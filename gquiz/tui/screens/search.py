@@ -15,15 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from gquiz.tui.screens.base import GQuizScreen
 
 if TYPE_CHECKING:
     from gquiz.bank.search import SearchHit
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(GQuizScreen[None]):
     """Search notes, questions and keywords; results ranked, matches highlighted."""
 
     BINDINGS = [
@@ -94,7 +95,7 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="検索")
     def search(self, query: str) -> None:
-        bank = self.app.bank  # type: ignore[attr-defined]
+        bank = self.app.bank
         if bank is None:
             return
         self.post_message(self.Results(query, bank.search(query, 30)))
@@ -129,7 +130,8 @@ class SearchScreen(Screen[None]):
             return
         if hit.kind == "question":
             # A question opens the note of its topic: where the facts it tests are explained.
-            slug = self.app.bank.question_index().get(hit.ref, ("", ""))[0]  # type: ignore[attr-defined]
+            bank, _learner = self.app.bank_and_learner()
+            slug = bank.question_index().get(hit.ref, ("", ""))[0]
             self.app.push_screen(NoteScreen(slug)) if slug else None
             return
         self.app.push_screen(NoteScreen(hit.ref, anchor=hit.anchor or None))

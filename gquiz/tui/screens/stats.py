@@ -9,11 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from gquiz.tui.format import pct, pct_range
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.prose import Prose
 
 
@@ -22,7 +22,7 @@ class StatsLoaded(Message):
     stats: dict[str, Any]
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(GQuizScreen[None]):
     BINDINGS = [
         Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("w", "weak", "弱点克服"),
@@ -58,8 +58,8 @@ class StatsScreen(Screen[None]):
     def load(self) -> None:
         from gquiz.study.stats import learner_stats
 
-        app = self.app
-        self.post_message(StatsLoaded(learner_stats(app.bank, app.learner_id)))  # type: ignore[attr-defined]
+        bank, learner_id = self.app.bank_and_learner()
+        self.post_message(StatsLoaded(learner_stats(bank, learner_id)))
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         st = message.stats
@@ -146,13 +146,14 @@ class StatsScreen(Screen[None]):
 
     def action_quiz_topic(self) -> None:
         from gquiz.tui.messages import StartQuiz
+        from gquiz.tui.start import QuizFilters
 
         table = self.query_one("#table-weak", DataTable)
         if not self.weak_slugs or not table.has_focus:
             self.notify("苦手トピックの表でトピックを選んでください。", severity="warning")
             return
         slug, title = self.weak_slugs[min(table.cursor_row, len(self.weak_slugs) - 1)]
-        self.app.post_message(StartQuiz({"topic": slug}, title))
+        self.app.post_message(StartQuiz(QuizFilters(topic=slug), title))
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="カンペを書き出す")
     def action_kanpe(self) -> None:
@@ -162,8 +163,8 @@ class StatsScreen(Screen[None]):
         from gquiz.locations import data_dir
         from gquiz.study.kanpe import build_sheet, render
 
-        app = self.app
-        sheets = build_sheet(app.bank, app.learner_id, weak=True)  # type: ignore[attr-defined]
+        bank, learner_id = self.app.bank_and_learner()
+        sheets = build_sheet(bank, learner_id, weak=True)
         path = data_dir() / f"kanpe-{date.today().isoformat()}.html"
         try:
             path.write_text(render(sheets, "html", "G検定 カンペ (苦手トピック)"), encoding="utf-8")
@@ -178,6 +179,7 @@ class StatsScreen(Screen[None]):
 
     def action_weak(self) -> None:
         from gquiz.tui.messages import StartQuiz
+        from gquiz.tui.start import QuizFilters
 
         self.app.pop_screen()
-        self.app.post_message(StartQuiz({"drill": "weak", "count": 20}, "弱点克服"))
+        self.app.post_message(StartQuiz(QuizFilters(drill="weak", count=20), "弱点克服"))

@@ -111,7 +111,7 @@ class JaText(Visual):
 class Prose(Static):
     """A Static whose text is laid out by JaText (use it for any Japanese sentence on screen)."""
 
-    def render(self) -> Visual:  # type: ignore[override]
+    def render(self) -> Visual:
         visual = self.visual
         if isinstance(visual, Content):
             cached = getattr(self, "_ja_cache", None)
@@ -125,12 +125,20 @@ class Prose(Static):
 # -- Markdown ------------------------------------------------------------------------------------
 
 
-class _JaBlockMixin:
+# The mixin is typed as a MarkdownBlock but is a plain class at run time, so the CSS type
+# names and default styles of the block it is mixed into stay exactly Textual's.
+if TYPE_CHECKING:
+    _BlockBase = MarkdownBlock
+else:
+    _BlockBase = object
+
+
+class _JaBlockMixin(_BlockBase):
     """Draw a block's inline content through JaText instead of Content's space-only wrapping."""
 
     def set_content(self, content: Content) -> None:
-        self._content = content  # type: ignore[attr-defined]
-        self.update(JaText(content))  # type: ignore[attr-defined]
+        self._content = content
+        self.update(JaText(content))
 
 
 def _ja(cls: type[MarkdownBlock]) -> type[MarkdownBlock]:

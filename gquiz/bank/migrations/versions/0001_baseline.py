@@ -12,6 +12,8 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import sqlalchemy as sa
 from alembic import context, op
 
@@ -190,5 +192,5 @@ def upgrade() -> None:
             op.create_index(index_name, name, cols)
 
 
-def downgrade() -> None:
+def downgrade() -> NoReturn:
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

@@ -11,6 +11,8 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from alembic import op
 from sqlalchemy.orm import Session
 
@@ -29,5 +31,5 @@ def upgrade() -> None:
     session.flush()
 
 
-def downgrade() -> None:
+def downgrade() -> NoReturn:
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

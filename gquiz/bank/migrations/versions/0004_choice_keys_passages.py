@@ -16,6 +16,8 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,5 +39,5 @@ def upgrade() -> None:
     op.add_column("topics", sa.Column("sources", sa.JSON, nullable=True))
 
 
-def downgrade() -> None:
+def downgrade() -> NoReturn:
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

@@ -11,6 +11,8 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,5 +41,5 @@ def upgrade() -> None:
     )
 
 
-def downgrade() -> None:
+def downgrade() -> NoReturn:
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")
