@@ -3,7 +3,8 @@
 gquiz.bank.db opens the connection, takes the migration lock (BEGIN IMMEDIATE on SQLite, an
 advisory lock on PostgreSQL) and hands it over in `config.attributes["connection"]`, so the
 version check and every step run inside that one locked transaction. The `alembic` command
-line works too (offline SQL or a URL in `sqlalchemy.url`), for writing new revisions.
+line works too, for writing new revisions: a URL in `sqlalchemy.url`, or offline SQL of the
+baseline (`alembic upgrade 0001 --sql`; the later revisions move data and need a database).
 """
 
 from __future__ import annotations

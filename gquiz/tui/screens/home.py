@@ -155,7 +155,7 @@ class HomeScreen(GQuizScreen[None]):
         estimate = st.readiness.estimate
         if st.total.record.attempts and estimate.n:
             # Readiness for the sitting: the estimate and its range (model in study/readiness).
-            modes += f"\n本番形式 145 問の{estimate.label()}"
+            modes += f"\n本番形式 {estimate.n} 問の{estimate.label()}"
         self.query_one("#modes", Static).update(modes)
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}

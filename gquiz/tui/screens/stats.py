@@ -75,7 +75,10 @@ class StatsScreen(GQuizScreen[None]):
             )
             readiness = st.readiness
             if readiness.estimate.n:
-                summary += f"\n本番形式 145 問の{readiness.estimate.label()}  {readiness.calibration.label()}"
+                summary += (
+                    f"\n本番形式 {readiness.estimate.n} 問の{readiness.estimate.label()}  "
+                    f"{readiness.calibration.label()}"
+                )
         else:
             summary = "まだ回答がありません。問題を解くとここに成績が表示されます。"
         self.query_one("#stats-summary", Prose).update(summary)

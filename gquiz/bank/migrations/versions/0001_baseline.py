@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0001"
 down_revision = None
@@ -180,7 +180,10 @@ def _tables() -> dict[str, tuple[list[sa.schema.SchemaItem], list[tuple[str, lis
 
 
 def upgrade() -> None:
-    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    # Offline (`alembic upgrade --sql`) there is no database to look at: every table is new.
+    existing = (
+        set() if context.is_offline_mode() else set(sa.inspect(op.get_bind()).get_table_names())
+    )
     for name, (columns, indexes) in _tables().items():
         if name in existing:
             continue
