@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gquiz import __version__
+from gquiz.study.formats import PACE, REAL
 from gquiz.tui.start import (
     ExamStart,
     FamilyStart,
@@ -555,27 +556,37 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
     "--questions",
     "n",
     type=click.IntRange(min=1),
-    default=145,
+    default=REAL.questions,
     show_default=True,
     help="Number of questions.",
 )
 @click.option(
-    "--minutes", type=click.IntRange(min=1), default=100, show_default=True, help="Time limit."
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=REAL.minutes,
+    show_default=True,
+    help="Time limit.",
 )
 @click.option("--seed", type=int, help="Seed: the same seed gives the same exam.")
-@click.option("--pace", is_flag=True, help="Pace drill preset: 20 questions in 14 minutes.")
+@click.option(
+    "--pace",
+    is_flag=True,
+    help=f"Pace drill preset: {PACE.questions} questions in {PACE.minutes} minutes.",
+)
 @click.pass_context
 def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool) -> None:
     """Timed practice exam in the TUI (real format: 145 questions, 100 minutes)."""
     if ctx.invoked_subcommand is not None:
         return
     if pace:
-        n, minutes = 20, 14
+        n, minutes = PACE
     _run_tui(ctx.obj.settings(), start=ExamStart(n, minutes, seed))
 
 
 @exam.command("export")
-@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
+@click.option(
+    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), required=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
@@ -742,8 +753,10 @@ def _when(text_: str) -> datetime:
 
 @group.command("publish")
 @click.option("--title", default="勉強会の模擬試験", show_default=True)
-@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
-@click.option("--minutes", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+)
+@click.option("--minutes", type=click.IntRange(min=1), default=REAL.minutes, show_default=True)
 @click.option("--seed", type=int, help="Seed of the exam (default: drawn).")
 @click.option("--opens", required=True, help="Open from (local time, e.g. 2026-12-05T09:00).")
 @click.option("--closes", required=True, help="Closed from (local time).")

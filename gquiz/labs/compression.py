@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gquiz.labs.train import Progress, Trained
+from gquiz.text.numbers import pct
 
 if TYPE_CHECKING:
     from torch import nn
@@ -353,31 +354,35 @@ def run_compression(
         w8 = sum(int(w.numel()) * w.element_size() for w in _weight_tensors(qmodel))
         step("プルーニング")
         for s in cfg.sparsities:
-            pct = round(s * 100)
+            level = round(s * 100)  # the row id: prune50, prune95
             # A module pruned with masks cannot be deep-copied (its `weight` is computed), so
             # the same masks are computed twice: once kept as they are, once fine-tuned.
             rows.append(
                 _measure(
-                    f"prune{pct}",
-                    f"枝刈り {pct}%",
+                    f"prune{level}",
+                    f"枝刈り {pct(s)}",
                     make_permanent(prune_global(teacher, s)),
                     trained,
                     cfg,
                 )
             )
             pruned = prune_global(teacher, s)
-            step(f"枝刈り {pct}% の再学習")
+            step(f"枝刈り {pct(s)} の再学習")
             train_classifier(
                 pruned,
                 trained.train,
                 seed=seed,
                 epochs=cfg.finetune_epochs,
                 lr=cfg.finetune_lr,
-                progress=sub(f"枝刈り {pct}% の再学習"),
+                progress=sub(f"枝刈り {pct(s)} の再学習"),
             )
             rows.append(
                 _measure(
-                    f"prune{pct}_ft", f"枝刈り {pct}%+再学習", make_permanent(pruned), trained, cfg
+                    f"prune{level}_ft",
+                    f"枝刈り {pct(s)}+再学習",
+                    make_permanent(pruned),
+                    trained,
+                    cfg,
                 )
             )
             step("枝刈り")

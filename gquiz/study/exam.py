@@ -21,14 +21,13 @@ from gquiz.bank.blueprint import major_no as _major_no
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.formats import REAL
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
 from gquiz.study.quiz import is_correct
 from gquiz.study.readiness import predict
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 
-REAL = (145, 100)
-PACE = (20, 14)
-BUDGET_S = REAL[1] * 60 / REAL[0]  # ≈ 41 s a question
+BUDGET_S = REAL.budget_s  # ≈ 41 s a question
 COMPUTATION_MAJORS = ("S4", "S5", "S6", "S8")
 
 

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gquiz.text.numbers import pct, pct_range, pct_value
+
 LOW_Q, HIGH_Q = 0.05, 0.95
 
 
@@ -93,12 +95,12 @@ class Readiness:
         }
 
     def label(self) -> str:
-        """「予想得点 62% (90% の範囲 48〜75%)」"""
+        """「予想得点 62% (90% の範囲 48-75%)」"""
         if not self.n:
             return "予想得点: -"
         return (
-            f"予想得点 {round(100 * self.share)}% "
-            f"(90% の範囲 {round(100 * self.low / self.n)}〜{round(100 * self.high / self.n)}%)"
+            f"予想得点 {pct(self.share)} "
+            f"(90% の範囲 {pct_range(self.low / self.n, self.high / self.n)})"
         )
 
 
@@ -148,7 +150,7 @@ class Calibration:
         if not self.exams:
             return "模擬試験を受けると、予想と結果のずれをここに示します。"
         return (
-            f"これまでの模擬試験 {self.exams} 回: 予想と結果のずれ 平均 {round(100 * (self.mean_abs_error or 0))} ポイント、"
+            f"これまでの模擬試験 {self.exams} 回: 予想と結果のずれ 平均 {pct_value(self.mean_abs_error or 0)} ポイント、"
             f"結果が 90% の範囲に入ったのは {self.inside}/{self.exams} 回"
         )
 

@@ -156,11 +156,11 @@ def readiness(bank: Bank, learner_id: int, majors: list[dict[str, Any]]) -> dict
     """The estimate for a real-format exam (145 questions by the blueprint) and how well past
     estimates matched practice-exam results (see study.readiness for the model)."""
     from gquiz.bank.blueprint import load_blueprint
-    from gquiz.study.exam import REAL
+    from gquiz.study.formats import REAL
     from gquiz.study.readiness import calibration, predict
 
     if (bank.sources.content / "exam-blueprint.md").is_file():
-        quotas = load_blueprint(bank.sources.content).quotas(REAL[0])
+        quotas = load_blueprint(bank.sources.content).quotas(REAL.questions)
     else:  # a content folder of one's own without a blueprint: no estimate
         quotas = {}
     estimate = predict(majors, quotas)

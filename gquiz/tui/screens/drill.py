@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gquiz.tui.format import pct
 from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import AnswerInput
@@ -369,7 +370,7 @@ class DrillScreen(GQuizScreen[None]):
             else:
                 partial = ""
                 if v.wrong_cells and v.score > 0:
-                    partial = f"  {v.score:.0%} の要素が正解。違う要素: {v.wrong_cells_text}"
+                    partial = f"  {pct(v.score)} の要素が正解。違う要素: {v.wrong_cells_text}"
                 elif v.wrong_cells:
                     partial = f"  違う要素: {v.wrong_cells_text}"
                 if v.note:

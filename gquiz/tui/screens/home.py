@@ -153,7 +153,7 @@ class HomeScreen(GQuizScreen[None]):
         readiness = message.stats.get("readiness") or {}
         if message.stats["total"]["attempts"] and readiness.get("questions"):
             # Readiness for the sitting: the estimate and its range (model in study/readiness).
-            modes += f"\n本番形式 145 問の{readiness['label']}"
+            modes += f"\n本番形式 {readiness['questions']} 問の{readiness['label']}"
         self.query_one("#modes", Static).update(modes)
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}

@@ -72,9 +72,7 @@ class StatsScreen(GQuizScreen[None]):
             )
             readiness = st.get("readiness") or {}
             if readiness.get("questions"):
-                summary += (
-                    f"\n本番形式 145 問の{readiness['label']}  {readiness['calibration']['label']}"
-                )
+                summary += f"\n本番形式 {readiness['questions']} 問の{readiness['label']}  {readiness['calibration']['label']}"
         else:
             summary = "まだ回答がありません。問題を解くとここに成績が表示されます。"
         self.query_one("#stats-summary", Prose).update(summary)
