@@ -357,11 +357,11 @@ def stats(obj: _Ctx, as_json: bool) -> None:
     b = obj.bank()
     data = learner_stats(b, b.learner_id(obj.settings().learner))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(data.to_json(), ensure_ascii=False, indent=1))
         return
     import shutil
 
-    from gquiz.text.stats_report import stats_lines
+    from gquiz.study.stats_report import stats_lines
 
     for line in stats_lines(data, shutil.get_terminal_size((100, 24)).columns):
         click.echo(line)

@@ -103,8 +103,9 @@ def test_every_formatter_is_the_shared_one() -> None:
 
 
 def test_plain_mode_and_the_stats_report_show_six_of_nine_as_67() -> None:
-    from gquiz.plain import _summary
     from gquiz.text.stats_report import stats_lines
+
+    from gquiz.plain import _summary
 
     lines: list[str] = []
     _summary(9, 6, lines.append)

@@ -302,7 +302,7 @@ class ExamSession:
         learner never answered is recorded as 未回答 in the exam (never a wrong attempt, never
         an Again rating), so stopping after 12 of 145 answers stores 12 attempts.
         """
-        from gquiz.study.stats import learner_stats
+        from gquiz.study.stats import evidence, learner_stats
 
         now = now or utcnow()
         with self.lock:
@@ -310,13 +310,15 @@ class ExamSession:
             state = self._state()
             remaining = self.remaining_s
         stats_before = learner_stats(self.bank, self.learner_id, now)
-        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in stats_before["majors"]}
+        before = {
+            m.id: m.record.mastery if m.record.attempts else None for m in stats_before.majors
+        }
         # The readiness estimate for this very exam (its own mix of 大項目), made from the record
         # as it stood before it: kept with the exam so estimates can be checked against results.
         mix: dict[str, int] = defaultdict(int)
         for q in self.questions:
             mix[q.section_id.split(".")[0]] += 1
-        prediction = predict(stats_before["majors"], mix).as_json()
+        prediction = predict(evidence(stats_before.majors), mix).as_json()
         prediction.pop("per_major", None)
         prediction.pop("model", None)
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
@@ -390,8 +392,8 @@ class ExamSession:
             now,
         )
         self.submitted = True
-        after = {
-            m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]
+        after: dict[str, float | None] = {
+            m.id: m.record.mastery for m in learner_stats(self.bank, self.learner_id, now).majors
         }
         return ExamResult(
             score,

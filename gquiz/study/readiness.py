@@ -104,15 +104,13 @@ class Readiness:
         )
 
 
-def predict(majors: Iterable[Mapping[str, Any]], counts: Mapping[str, int]) -> Readiness:
+def predict(evidence: Mapping[str, tuple[float, float]], counts: Mapping[str, int]) -> Readiness:
     """The score law for `counts` questions per 大項目, from each 大項目's weighted record.
 
-    `majors` are the entries of learner_stats()["majors"] (id, weighted_n, weighted_correct).
+    `evidence` maps a 大項目 to its recency-weighted (right answers, answers), as
+    gquiz.study.stats.evidence() reads them from the learner's stats; a 大項目 without any
+    counts as no evidence (the uniform prior).
     """
-    evidence = {
-        m["id"]: (float(m.get("weighted_correct", 0.0)), float(m.get("weighted_n", 0.0)))
-        for m in majors
-    }
     pmf = [1.0]
     per_major: dict[str, tuple[int, float]] = {}
     expected = 0.0
