@@ -589,17 +589,16 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), required=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
 @pass_ctx
 def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     """Write a printable exam with a separate answer key and explanations."""
-    from pathlib import Path
-
     from gquiz.study.export import exam_data, render
 
     data = exam_data(obj.bank(), n, seed)
-    Path(out_path).write_text(render(data, fmt), encoding="utf-8")
-    click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
+    _write_out(out_path, render(data, fmt))
+    if out_path != "-":
+        click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
 
 
 @main.group("kanpe")

@@ -89,7 +89,7 @@ def test_every_formatter_is_the_shared_one() -> None:
     carry their own rounding: they call these functions."""
     from gquiz import plain
     from gquiz.problems import display
-    from gquiz.text import stats_report
+    from gquiz.study import stats_report
     from gquiz.tui import format as tui_format
     from gquiz.tui.screens import exam, home, results, stats
 
@@ -102,28 +102,12 @@ def test_every_formatter_is_the_shared_one() -> None:
     assert render_fmt.fmt_num is display.fmt_num is fmt_num
 
 
-def test_plain_mode_and_the_stats_report_show_six_of_nine_as_67() -> None:
-    from gquiz.text.stats_report import stats_lines
-
+def test_plain_mode_shows_six_of_nine_as_67() -> None:
     from gquiz.plain import _summary
 
     lines: list[str] = []
     _summary(9, 6, lines.append)
     assert lines == ["結果: 6/9 問正解 (67%)"]
-    total = {
-        "attempts": 9,
-        "correct": 6,
-        "accuracy": 6 / 9,
-        "mastery": 6 / 9,
-        "mastery_low": 0.455,
-        "mastery_high": 0.8,
-        "due": 0,
-    }
-    report = "\n".join(
-        stats_lines({"total": total, "majors": [], "sections": [], "topics": []}, topics=False)
-    )
-    assert "正答率 67%" in report
-    assert "定着度 67% (90%の範囲 46-80%)" in report
 
 
 def test_readiness_label_uses_the_same_percent_and_range() -> None:

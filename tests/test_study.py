@@ -354,3 +354,20 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
     assert checker.stack == []
     assert checker.sections == 80  # 40 questions + 40 answers
     assert render(data, "md") == out["md"]
+
+
+def test_exam_export_write_failure_is_one_line_and_dash_is_stdout(
+    study_bank: Bank, study_settings: Settings, tmp_path: Path
+) -> None:
+    """Like the drill and カンペ exports: `-` prints, an unwritable --out is one sentence."""
+    runner = CliRunner()
+    args = ["exam", "export", "--questions", "10", "--format", "md", "--out"]
+    env = cli_env(study_settings)
+    printed = runner.invoke(main, [*args, "-"], env=env)
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith("# G検定 模擬試験 (10 問, seed 0)")
+    missing = tmp_path / "no-such-folder" / "exam.md"
+    failed = runner.invoke(main, [*args, str(missing)], env=env)
+    assert failed.exit_code == 1
+    assert "Traceback" not in failed.output
+    assert failed.stderr.strip() == f"{missing} に書き込めません: No such file or directory"
