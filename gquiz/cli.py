@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gquiz import __version__
+from gquiz.study.formats import PACE, REAL
 from gquiz.tui.start import (
     ExamStart,
     FamilyStart,
@@ -356,11 +357,11 @@ def stats(obj: _Ctx, as_json: bool) -> None:
     b = obj.bank()
     data = learner_stats(b, b.learner_id(obj.settings().learner))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(data.to_json(), ensure_ascii=False, indent=1))
         return
     import shutil
 
-    from gquiz.text.stats_report import stats_lines
+    from gquiz.study.stats_report import stats_lines
 
     for line in stats_lines(data, shutil.get_terminal_size((100, 24)).columns):
         click.echo(line)
@@ -555,40 +556,49 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
     "--questions",
     "n",
     type=click.IntRange(min=1),
-    default=145,
+    default=REAL.questions,
     show_default=True,
     help="Number of questions.",
 )
 @click.option(
-    "--minutes", type=click.IntRange(min=1), default=100, show_default=True, help="Time limit."
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=REAL.minutes,
+    show_default=True,
+    help="Time limit.",
 )
 @click.option("--seed", type=int, help="Seed: the same seed gives the same exam.")
-@click.option("--pace", is_flag=True, help="Pace drill preset: 20 questions in 14 minutes.")
+@click.option(
+    "--pace",
+    is_flag=True,
+    help=f"Pace drill preset: {PACE.questions} questions in {PACE.minutes} minutes.",
+)
 @click.pass_context
 def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool) -> None:
     """Timed practice exam in the TUI (real format: 145 questions, 100 minutes)."""
     if ctx.invoked_subcommand is not None:
         return
     if pace:
-        n, minutes = 20, 14
+        n, minutes = PACE
     _run_tui(ctx.obj.settings(), start=ExamStart(n, minutes, seed))
 
 
 @exam.command("export")
-@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
+@click.option(
+    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), required=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
 @pass_ctx
 def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
     """Write a printable exam with a separate answer key and explanations."""
-    from pathlib import Path
-
     from gquiz.study.export import exam_data, render
 
     data = exam_data(obj.bank(), n, seed)
-    Path(out_path).write_text(render(data, fmt), encoding="utf-8")
-    click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
+    _write_out(out_path, render(data, fmt))
+    if out_path != "-":
+        click.echo(f"{out_path}: {data['n_questions']} 問 (seed {seed})", err=True)
 
 
 @main.group("kanpe")
@@ -742,8 +752,10 @@ def _when(text_: str) -> datetime:
 
 @group.command("publish")
 @click.option("--title", default="勉強会の模擬試験", show_default=True)
-@click.option("--questions", "n", type=click.IntRange(min=1), default=145, show_default=True)
-@click.option("--minutes", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+)
+@click.option("--minutes", type=click.IntRange(min=1), default=REAL.minutes, show_default=True)
 @click.option("--seed", type=int, help="Seed of the exam (default: drawn).")
 @click.option("--opens", required=True, help="Open from (local time, e.g. 2026-12-05T09:00).")
 @click.option("--closes", required=True, help="Closed from (local time).")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from gquiz.text.errors import AnswerError
-from gquiz.text.numbers import percent
+from gquiz.text.numbers import pct, percent
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, QuestionView
@@ -139,7 +139,7 @@ def run_plain_drill(
 ) -> int:
     """Ask ``count`` problems of ``family_id`` (seeds ``seed``, ``seed + 1``, ...); returns how many were answered.
 
-    Every answer is committed (``record_answer(mode="drill")``) before the worked solution is
+    Every answer is committed (``record_drill_attempt``) before the worked solution is
     shown. ``seed=None`` picks a random starting seed (shown in each problem's id, so the same
     problems can be asked again). Families are read from ``problems_dir`` (default: the
     bank's problems folder).
@@ -184,7 +184,7 @@ def run_plain_drill(
             out("正解")
         else:
             detail = (
-                f"（{verdict.score:.0%} のセルが正解。違うセル: {verdict.wrong_cells_text}）"
+                f"（{pct(verdict.score)} のセルが正解。違うセル: {verdict.wrong_cells_text}）"
                 if verdict.wrong_cells
                 else ""
             )

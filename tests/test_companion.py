@@ -54,7 +54,7 @@ def test_kanpe_weak_holds_exactly_the_weak_topics(
     study_bank: Bank, study_settings: Settings, tmp_path: Path
 ) -> None:
     lid = _make_weak(study_bank, "st-fair")
-    weak = {t["slug"] for t in learner_stats(study_bank, lid)["weakest_topics"]}
+    weak = {t.slug for t in learner_stats(study_bank, lid).weakest_topics}
     assert weak == {"st-fair"}
     sheets = build_sheet(study_bank, lid, weak=True)
     assert [s.slug for s in sheets] == ["st-fair"]

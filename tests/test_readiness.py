@@ -25,15 +25,9 @@ def study_bank(study_settings):  # type: ignore[no-untyped-def]
     bank.close()
 
 
-def _majors(record: dict[str, tuple[float, float]]) -> list[dict[str, float | str]]:
-    return [
-        {
-            "id": m,
-            "weighted_n": record.get(m, (0, 0))[1],
-            "weighted_correct": record.get(m, (0, 0))[0],
-        }
-        for m in QUOTAS
-    ]
+def _majors(record: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """The evidence predict() reads: 大項目 → (weighted right answers, weighted answers)."""
+    return {m: record.get(m, (0.0, 0.0)) for m in QUOTAS}
 
 
 def test_beta_binomial_is_a_law_and_matches_its_moments() -> None:
@@ -113,7 +107,7 @@ def test_stats_report_readiness_and_exams_store_their_prediction(study_bank: Ban
             lid, AttemptRecord(q.id, q.section_id, True, "1", topic_slug=q.topic_slug, at=NOW)
         )
     stats = learner_stats(study_bank, lid, NOW)
-    r = stats["readiness"]
+    r = stats.to_json()["readiness"]  # as `gquiz stats --json` prints it
     assert r["questions"] == 145
     assert r["low"] <= r["expected"] <= r["high"]
     assert r["per_major"]["S1"]["expected_share"] > 0.85
@@ -123,7 +117,7 @@ def test_stats_report_readiness_and_exams_store_their_prediction(study_bank: Ban
     for pos, q in enumerate(exam.questions):
         exam.answer(pos, sorted(q.correct_positions), save=False)
     exam.submit(now=NOW)
-    cal = learner_stats(study_bank, lid, NOW)["readiness"]["calibration"]
+    cal = learner_stats(study_bank, lid, NOW).to_json()["readiness"]["calibration"]
     assert cal["exams"] == 1
     (row,) = cal["history"]
     assert row["score"] == 10

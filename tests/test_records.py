@@ -50,7 +50,7 @@ def test_rollup_and_charts_count_local_days(study_settings: Settings) -> None:
     for at in (datetime(2026, 11, 20, 14, 50), datetime(2026, 11, 20, 15, 10)):  # 23:50, 00:10 JST
         bank.record_attempt(lid, AttemptRecord(q.id, q.section_id, True, "1", at=at))
     stats = learner_stats(bank, lid, datetime(2026, 11, 20, 16))
-    assert [(d["day"], d["attempts"]) for d in stats["accuracy_by_day"]] == [
+    assert [(d.day, d.attempts) for d in stats.accuracy_by_day] == [
         ("2026-11-20", 1),
         ("2026-11-21", 1),
     ]
@@ -58,7 +58,7 @@ def test_rollup_and_charts_count_local_days(study_settings: Settings) -> None:
     # The same database opened in UTC: the rollup is recounted in UTC days.
     utc = _bank(study_settings, zone=ZoneInfo("UTC"))
     stats = learner_stats(utc, lid, datetime(2026, 11, 20, 16))
-    assert [(d["day"], d["attempts"]) for d in stats["accuracy_by_day"]] == [("2026-11-20", 2)]
+    assert [(d.day, d.attempts) for d in stats.accuracy_by_day] == [("2026-11-20", 2)]
     utc.close()
 
 
@@ -79,11 +79,12 @@ def test_one_definition_of_todays_reviews(study_settings: Settings) -> None:
     bank.set_flag(lid, "question", qs[5].id, True)  # flagged, never reviewed: not a review
     stats = learner_stats(bank, lid, now)
     queue = due_items(bank, lid, now)
-    assert stats["total"]["due"] == len(queue) == 2
+    assert stats.total.due == len(queue) == 2
     assert {q.id for q in queue} == {qs[0].id, qs[1].id}
-    assert sum(t["due"] for t in stats["topics"]) == 2
-    assert stats["due_by_day"][0] == {"day": "2026-11-20", "due": 2}
-    assert stats["due_by_day"][1] == {"day": "2026-11-21", "due": 1}
+    assert sum(t.due for t in stats.topics) == 2
+    # As `gquiz stats --json` prints them.
+    assert stats.to_json()["due_by_day"][0] == {"day": "2026-11-20", "due": 2}
+    assert stats.to_json()["due_by_day"][1] == {"day": "2026-11-21", "due": 1}
     bank.close()
 
 
@@ -127,12 +128,12 @@ def test_exam_stopped_after_12_of_145_stores_12_attempts(big_settings: Settings)
     assert state["answered"] == 12
     assert len(state["unanswered"]) == 133
     stats = learner_stats(bank, lid, datetime(2026, 11, 20, 3))
-    assert stats["total"]["attempts"] == 12
-    assert stats["total"]["correct"] == 9
+    assert stats.total.record.attempts == 12
+    assert stats.total.record.correct == 9
     # Submitting again (another window) records nothing more.
     again = exam.submit(now=datetime(2026, 11, 20, 4))
     assert not again.recorded
-    assert learner_stats(bank, lid)["total"]["attempts"] == 12
+    assert learner_stats(bank, lid).total.record.attempts == 12
     bank.close()
 
 

@@ -218,7 +218,45 @@ def test_exam_session_saves_resumes_and_submits(study_bank: Bank) -> None:
     assert [i.label for i in result.items[:3]] == ["正解", "不正解", "未回答"]
     assert ExamSession.unfinished(study_bank, lid) is None
     stats = learner_stats(study_bank, lid, NOW)
-    assert stats["total"]["attempts"] == 2  # unanswered questions are not attempts
+    assert stats.total.record.attempts == 2  # unanswered questions are not attempts
+
+
+def test_stats_json_keeps_its_keys_and_their_order(study_bank: Bank) -> None:
+    """`gquiz stats --json` is a public interface: LearnerStats.to_json() keeps every key, in
+    the order scripts have seen since the dict version (JSON objects are printed in order)."""
+    lid = study_bank.learner_id("tester")
+    q = study_bank.questions()[0]
+    study_bank.record_attempt(
+        lid, AttemptRecord(q.id, q.section_id, True, "1", topic_slug=q.topic_slug, at=NOW)
+    )
+    data = learner_stats(study_bank, lid, NOW).to_json()
+    record = ["attempts", "correct", "accuracy", "mastery", "mastery_low", "mastery_high"]
+    record += ["level", "weighted_n", "weighted_correct"]
+    assert list(data) == [
+        "generated_at",
+        "majors",
+        "sections",
+        "topics",
+        "families",
+        "total",
+        "weakest_topics",
+        "accuracy_by_day",
+        "due_by_day",
+        "readiness",
+    ]
+    assert data["generated_at"] == "2026-11-24T12:00:00"
+    assert list(data["majors"][0]) == ["id", "title", "questions", "due", *record]
+    assert list(data["sections"][0]) == ["id", "title", "questions", "due", *record]
+    assert list(data["topics"][0]) == ["slug", "section", "title", "questions", "due", *record]
+    assert list(data["total"]) == ["due", *record]
+    weak = ["slug", "section", "title", "attempts", "accuracy", "mastery", "mastery_low"]
+    assert list(data["weakest_topics"][0]) == [*weak, "mastery_high"]
+    assert data["accuracy_by_day"] == [
+        {"day": "2026-11-24", "attempts": 1, "correct": 1, "accuracy": 1.0}
+    ]
+    assert list(data["due_by_day"][0]) == ["day", "due"]
+    assert list(data["readiness"])[-2:] == ["label", "calibration"]
+    assert list(data["readiness"]["calibration"])[-1] == "label"
 
 
 def test_exam_rows_live_in_the_bank(study_bank: Bank) -> None:
@@ -316,3 +354,20 @@ def test_export_formats(study_bank: Bank, study_settings: Settings, tmp_path: Pa
     assert checker.stack == []
     assert checker.sections == 80  # 40 questions + 40 answers
     assert render(data, "md") == out["md"]
+
+
+def test_exam_export_write_failure_is_one_line_and_dash_is_stdout(
+    study_bank: Bank, study_settings: Settings, tmp_path: Path
+) -> None:
+    """Like the drill and カンペ exports: `-` prints, an unwritable --out is one sentence."""
+    runner = CliRunner()
+    args = ["exam", "export", "--questions", "10", "--format", "md", "--out"]
+    env = cli_env(study_settings)
+    printed = runner.invoke(main, [*args, "-"], env=env)
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith("# G検定 模擬試験 (10 問, seed 0)")
+    missing = tmp_path / "no-such-folder" / "exam.md"
+    failed = runner.invoke(main, [*args, str(missing)], env=env)
+    assert failed.exit_code == 1
+    assert "Traceback" not in failed.output
+    assert failed.stderr.strip() == f"{missing} に書き込めません: No such file or directory"

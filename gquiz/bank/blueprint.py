@@ -13,12 +13,14 @@ as it does for the syllabus.
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from gquiz.bank.content import ContentError
 from gquiz.syllabus import Syllabus
+from gquiz.text.errors import InvalidSources
+from gquiz.text.source import LineDict, YamlError, line_of, load_yaml, split_front_matter
 
 __all__ = [
     "BLUEPRINT_FILE",
@@ -54,12 +56,8 @@ class Blueprint:
         return counts
 
 
-class BlueprintError(Exception):
-    """The blueprint is broken; ``errors`` are the `path:line: message` lines."""
-
-    def __init__(self, errors: list[ContentError]):
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
+BlueprintError = InvalidSources
+"""Raised by load_blueprint: the shared error of invalid author files (gquiz.text.errors)."""
 
 
 def major_no(major: str) -> int:
@@ -77,90 +75,108 @@ def blueprint_path(content: Path) -> Path:
     return shipped_syllabus().parents[1] / BLUEPRINT_FILE
 
 
-def _key_lines(front: str, first_line: int) -> dict[str, int]:
-    """Line numbers (1-based, in the file) of every `key:` in the front matter."""
-    lines: dict[str, int] = {}
-    for n, raw in enumerate(front.split("\n")):
-        m = re.match(r"^\s*([^\s:#][^:#]*?)\s*:", raw)
-        if m:
-            lines.setdefault(m.group(1).strip().strip("'\""), first_line + n)
-    return lines
+def _read(path: Path) -> LineDict:
+    """The blueprint's front matter, keys with their file lines; YamlError at line 1 when the
+    file cannot be read as one (missing, too large, not UTF-8, no or unclosed ``---``)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise YamlError(1, "模擬試験の出題配分ファイルがありません") from None
+    if size > MAX_BLUEPRINT_BYTES:
+        raise YamlError(
+            1, f"ファイルが大きすぎます ({size:,} バイト、上限 {MAX_BLUEPRINT_BYTES:,})"
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise YamlError(1, "UTF-8 ではありません") from None
+    except OSError as exc:
+        raise YamlError(1, f"読めません ({exc.strerror or exc})") from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    front = split_front_matter(text)
+    if front is None:
+        opened = text.split("\n", 1)[0].strip() == "---"
+        raise YamlError(
+            1,
+            "フロントマターを閉じる --- がありません"
+            if opened
+            else "フロントマター (--- で囲んだ YAML) がありません",
+        )
+    data = load_yaml(front.text, front.line + 1, lines=True, subject="フロントマターの")
+    if not isinstance(data, LineDict):
+        raise YamlError(1, "フロントマターは key: value の形で書いてください")
+    return data
+
+
+def _at(data: LineDict, key: str) -> int:
+    """The file line of a top-level key; line 1 when the key is missing."""
+    return line_of(data, key) if key in data else 1
+
+
+def _weights(
+    data: LineDict, syllabus: Syllabus, error: Callable[[int, str], None]
+) -> dict[str, float] | None:
+    """The 大項目 weights (bad entries reported and left out); None when there are none."""
+    raw = data.get("weights")
+    if not isinstance(raw, dict) or not raw:
+        error(_at(data, "weights"), "weights に 大項目ごとの配分 (S1: 4 など) がありません")
+        return None
+    majors = {f"S{m}" for m, _title in syllabus.majors()}
+    weights: dict[str, float] = {}
+    for key, value in raw.items():
+        name = str(key)
+        line = line_of(raw, key)
+        if name not in majors:
+            error(line, f"不明な大項目: {name} (S1〜S{len(majors)} のいずれか)")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            error(line, f"{name} の配分は数値で書いてください: {value!r}")
+        elif not math.isfinite(value) or value < 0:
+            error(line, f"{name} の配分は 0 以上の数値です: {value}")
+        else:
+            weights[name] = float(value)
+    return weights
+
+
+def _share(data: LineDict, error: Callable[[int, str], None]) -> float:
+    """generated_share: the part of the computation 大項目 drawn from problem families."""
+    share = data.get("generated_share", 0)
+    line = _at(data, "generated_share")
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        error(line, f"generated_share は 0〜1 の数値で書いてください: {share!r}")
+    elif not (math.isfinite(share) and 0 <= share <= 1):
+        error(line, f"generated_share は 0〜1 の数値です: {share}")
+    else:
+        return float(share)
+    return 0.0
 
 
 def check_blueprint(
     path: Path, syllabus: Syllabus, display: str | None = None
 ) -> tuple[Blueprint | None, list[ContentError]]:
     """Parse and validate a blueprint file; the Blueprint is None when there are errors."""
-    import yaml
-
     where = display or str(path)
     errors: list[ContentError] = []
 
-    def error(line: int, message: str) -> tuple[None, list[ContentError]]:
+    def error(line: int, message: str) -> None:
         errors.append(ContentError(where, line, message))
-        return None, errors
 
     try:
-        size = path.stat().st_size
-    except OSError:
-        return error(1, "模擬試験の出題配分ファイルがありません")
-    if size > MAX_BLUEPRINT_BYTES:
-        return error(1, f"ファイルが大きすぎます ({size:,} バイト、上限 {MAX_BLUEPRINT_BYTES:,})")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return error(1, "UTF-8 ではありません")
-    except OSError as exc:
-        return error(1, f"読めません ({exc.strerror or exc})")
-    lines = text.lstrip("\ufeff").split("\n")
-    if not lines or lines[0].strip() != "---":
-        return error(1, "フロントマター (--- で囲んだ YAML) がありません")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        return error(1, "フロントマターを閉じる --- がありません")
-    front = "\n".join(lines[1:end])
-    try:
-        data = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = 2 + mark.line if mark is not None else 1
-        return error(at, f"フロントマターの YAML が読めません: {getattr(exc, 'problem', exc)}")
-    if not isinstance(data, dict):
-        return error(1, "フロントマターは key: value の形で書いてください")
-    at = _key_lines(front, 2)
+        data = _read(path)
+    except YamlError as exc:
+        error(exc.line, exc.message)
+        return None, errors
     for key in sorted(set(map(str, data)) - KNOWN_KEYS):
-        error(at.get(key, 1), f"不明なキー: {key} (使えるのは weights, generated_share)")
-    weights_raw = data.get("weights")
-    if not isinstance(weights_raw, dict) or not weights_raw:
-        return error(at.get("weights", 1), "weights に 大項目ごとの配分 (S1: 4 など) がありません")
-    majors = {f"S{m}" for m, _title in syllabus.majors()}
-    weights: dict[str, float] = {}
-    for key, value in weights_raw.items():
-        name = str(key)
-        line = at.get(name, at.get("weights", 1))
-        if name not in majors:
-            error(line, f"不明な大項目: {name} (S1〜S{len(majors)} のいずれか)")
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            error(line, f"{name} の配分は数値で書いてください: {value!r}")
-            continue
-        if not math.isfinite(value) or value < 0:
-            error(line, f"{name} の配分は 0 以上の数値です: {value}")
-            continue
-        weights[name] = float(value)
-    if not errors:
-        total = sum(weights.values())
-        if abs(total - 100) > _SUM_TOLERANCE:
-            error(at.get("weights", 1), f"weights の合計が 100 ではありません ({total:g})")
-    share = data.get("generated_share", 0)
-    share_line = at.get("generated_share", 1)
-    if isinstance(share, bool) or not isinstance(share, (int, float)):
-        error(share_line, f"generated_share は 0〜1 の数値で書いてください: {share!r}")
-    elif not (math.isfinite(share) and 0 <= share <= 1):
-        error(share_line, f"generated_share は 0〜1 の数値です: {share}")
+        error(line_of(data, key), f"不明なキー: {key} (使えるのは weights, generated_share)")
+    weights = _weights(data, syllabus, error)
+    if weights is None:
+        return None, errors
+    total = sum(weights.values())
+    if not errors and abs(total - 100) > _SUM_TOLERANCE:
+        error(_at(data, "weights"), f"weights の合計が 100 ではありません ({total:g})")
+    share = _share(data, error)
     if errors:
         return None, errors
-    return Blueprint(weights, float(share)), errors
+    return Blueprint(weights, share), errors
 
 
 def load_blueprint(content: Path, syllabus: Syllabus | None = None) -> Blueprint:

@@ -28,18 +28,15 @@ from gquiz.bank.content import (
 )
 from gquiz.bank.models import SCHEMA_VERSION, Choice, Meta, ProblemFamily, Question, Section, Topic
 from gquiz.syllabus import Syllabus, load_syllabus
+from gquiz.text.errors import InvalidSources
 
 Progress = Callable[[int, int, str], None]
 # Bump when the parser or the build changes what ends up in the bank.
 BUILD_VERSION = "3"
 
 
-class BuildError(Exception):
-    """Content failed validation; nothing was written."""
-
-    def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} content error(s)")
-        self.errors = errors
+class BuildError(InvalidSources):
+    """Content failed validation; nothing was written (``errors``: every `path:line` problem)."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def load_family_specs(problems: Path) -> tuple[list[dict[str, Any]], list[Conten
         return specs, errors
     for path in sorted(problems.glob("*.y*ml")):
         fam, errs = check_family_file(path)
-        errors.extend(ContentError(e.path, e.line, e.message) for e in errs)
+        errors.extend(errs)
         if fam is not None and not errs:
             specs.append(dict(fam.spec))
     return specs, errors

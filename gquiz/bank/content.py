@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gquiz.syllabus import Syllabus, normalize
+from gquiz.text.errors import SourceError
+from gquiz.text.source import FrontMatter, YamlError, load_front_matter
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -42,24 +44,12 @@ PASSAGE_PROMPT = "（{label}）に入る最も適切な語句を選べ。"
 MAX_FILE_BYTES = 1_000_000
 MAX_FRONT_MATTER_CHARS = 20_000
 MAX_NESTING = 20
-MAX_YAML_DEPTH = 8
 # Front matter keys a topic file may have (anything else is most likely a typo).
 FRONT_MATTER_KEYS = {"section", "topic", "title", "keywords", "drills", "order", "as_of", "sources"}
 
 
-@dataclass(frozen=True)
-class ContentError:
-    """One problem in a content file, printed as `path:line: message` (`path: message` for a
-    problem with the whole file, such as invalid UTF-8, which has line 0)."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+ContentError = SourceError
+"""A problem in a content file: the shared `path:line: message` type (gquiz.text.errors)."""
 
 
 @dataclass
@@ -277,71 +267,32 @@ class _FileParser:
                 return
 
     def _front_matter(self, token: Token) -> dict[str, Any] | None:
-        import yaml
+        """The topic's front matter, validated; None (with errors reported) when unusable.
 
+        Every message names the line of the opening ``---`` except a YAML error, which names
+        the line of the mistake (gquiz.text.source places it)."""
         line = (token.map[0] if token.map else 0) + 1
-        if len(token.content) > MAX_FRONT_MATTER_CHARS:
-            self.error(line, f"フロントマターが長すぎます (上限 {MAX_FRONT_MATTER_CHARS:,} 文字)")
-            return None
-        if _flow_depth(token.content) > MAX_YAML_DEPTH:
-            self.error(line, f"フロントマターの入れ子が深すぎます (上限 {MAX_YAML_DEPTH} 段)")
-            return None
+        front = FrontMatter(token.content, line, token.map[1] if token.map else line)
         try:
-            data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = line + 1 + mark.line if mark is not None else line
-            self.error(at, f"フロントマターの YAML が読めません: {getattr(exc, 'problem', exc)}")
+            data = load_front_matter(front, MAX_FRONT_MATTER_CHARS)
+        except YamlError as exc:
+            self.error(exc.line, exc.message)
             return None
-        if not isinstance(data, dict):
-            self.error(line, "フロントマターは key: value の形で書いてください")
-            return None
-        ok = True
-        for key in sorted(map(str, set(data) - FRONT_MATTER_KEYS)):
-            self.error(
-                line,
-                f"フロントマターの不明なキー: {key} (使えるのは {', '.join(sorted(FRONT_MATTER_KEYS))})",
-            )
-            ok = False
-        for key in ("section", "topic", "title"):
-            if not isinstance(data.get(key), str) or not data[key].strip():
-                self.error(line, f"フロントマターに {key} がありません")
-                ok = False
-        if not ok:
+        if not self._required_keys(data, line):
             return None
         section = data["section"].strip()
-        if section not in self.syllabus.by_id():
-            self.error(line, f"不明な section id: {section} (syllabus/keywords.tsv にありません)")
-            ok = False
         slug = data["topic"].strip()
-        if not SLUG.match(slug):
-            self.error(line, f"topic は英小文字・数字・ハイフンで書いてください: {slug}")
-            ok = False
+        ok = self._check_ids(section, slug, line)
         keywords = self._str_list(data.get("keywords"), "keywords", line)
-        drills = self._str_list(data.get("drills"), "drills", line)
-        if drills is not None and self.families is not None:
-            for drill in drills:
-                if drill not in self.families:
-                    self.error(line, f"不明な計算ドリル: {drill} (problems/ にありません)")
-        order = data.get("order")
-        as_of = data.get("as_of")
-        if as_of is not None:
-            as_of = str(as_of).strip()
-            if not AS_OF.match(as_of):
-                self.error(line, f"as_of は YYYY-MM の形で書いてください: {as_of}")
-                ok = False
-        sources = self._str_list(data.get("sources"), "sources", line)
-        if as_of is not None and not sources:
-            self.error(
-                line, "as_of を書いたノートには sources (根拠の文書名・条文・版) も書いてください"
-            )
-            ok = False
+        drills = self._drills(data.get("drills"), line)
+        as_of, sources, dated_ok = self._dated(data.get("as_of"), data.get("sources"), line)
         if sources is None:
             return None
+        order = data.get("order")
         if order is not None and not isinstance(order, int):
             self.error(line, "order は整数で書いてください")
             ok = False
-        if keywords is None or drills is None or not ok:
+        if keywords is None or drills is None or not (ok and dated_ok):
             return None
         return {
             "section": section,
@@ -354,6 +305,57 @@ class _FileParser:
             "sources": sources,
             "line": line,
         }
+
+    def _required_keys(self, data: dict[str, Any], line: int) -> bool:
+        """No unknown key (most likely a typo), and section, topic and title are there."""
+        ok = True
+        for key in sorted(map(str, set(data) - FRONT_MATTER_KEYS)):
+            self.error(
+                line,
+                f"フロントマターの不明なキー: {key} (使えるのは {', '.join(sorted(FRONT_MATTER_KEYS))})",
+            )
+            ok = False
+        for key in ("section", "topic", "title"):
+            if not isinstance(data.get(key), str) or not data[key].strip():
+                self.error(line, f"フロントマターに {key} がありません")
+                ok = False
+        return ok
+
+    def _check_ids(self, section: str, slug: str, line: int) -> bool:
+        ok = True
+        if section not in self.syllabus.by_id():
+            self.error(line, f"不明な section id: {section} (syllabus/keywords.tsv にありません)")
+            ok = False
+        if not SLUG.match(slug):
+            self.error(line, f"topic は英小文字・数字・ハイフンで書いてください: {slug}")
+            ok = False
+        return ok
+
+    def _drills(self, value: object, line: int) -> list[str] | None:
+        """The drill families a note links to (each must exist when the families are known)."""
+        drills = self._str_list(value, "drills", line)
+        if drills is not None and self.families is not None:
+            for drill in drills:
+                if drill not in self.families:
+                    self.error(line, f"不明な計算ドリル: {drill} (problems/ にありません)")
+        return drills
+
+    def _dated(
+        self, as_of: object, sources_value: object, line: int
+    ) -> tuple[str | None, list[str] | None, bool]:
+        """(as_of, sources, ok): a dated note (law, guidelines) must say what it rests on."""
+        ok = True
+        stamp = None if as_of is None else str(as_of).strip()
+        if stamp is not None and not AS_OF.match(stamp):
+            self.error(line, f"as_of は YYYY-MM の形で書いてください: {stamp}")
+            ok = False
+        sources = self._str_list(sources_value, "sources", line)
+        if stamp is not None and not sources:
+            self.error(
+                line, "as_of を書いたノートには sources (根拠の文書名・条文・版) も書いてください"
+            )
+            ok = False
+        return stamp, sources, ok
 
     def _str_list(self, value: object, key: str, line: int) -> list[str] | None:
         if value is None:
@@ -786,26 +788,6 @@ def _fix_heading(raw: str) -> str:
     stripped = raw.lstrip()
     hashes = len(stripped) - len(stripped.lstrip("#"))
     return stripped[:hashes] + " " + stripped[hashes:].strip()[:30]
-
-
-def _flow_depth(text: str) -> int:
-    """Deepest [ / { nesting of a YAML text, quotes aside (enough to refuse a hostile one)."""
-    depth = deepest = 0
-    quote = ""
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(depth - 1, 0)
-        elif ch == "\n":
-            quote = ""
-    return deepest
 
 
 def _top_level_blocks(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gquiz.bank.content import ContentError, QuestionDoc, TopicDoc, mentions
+from gquiz.text.numbers import pct
 
 # Words that make a statement absolute, and words that hedge it. Both lists are what a
 # test-wise reader keys on in Japanese exam questions.
@@ -218,30 +219,30 @@ def check(stats: CueStats, t: Thresholds = THRESHOLDS) -> list[str]:
     rate = stats.longest_correct_rate
     if rate is not None and rate > t.longest_correct_max:
         failures.append(
-            f"最も長い選択肢が正解の割合 {rate:.1%} が上限 {t.longest_correct_max:.0%} を超えています"
+            f"最も長い選択肢が正解の割合 {pct(rate, 1)} が上限 {pct(t.longest_correct_max)} を超えています"
         )
     score = stats.always_longest_score
     if score is not None and score > t.always_longest_max:
         failures.append(
-            f"常に最長の選択肢を選ぶ受験者の得点 {score:.1%} が上限 {t.always_longest_max:.0%} を超えています"
+            f"常に最長の選択肢を選ぶ受験者の得点 {pct(score, 1)} が上限 {pct(t.always_longest_max)} を超えています"
         )
     rate = stats.absolute_correct_rate
     if rate is not None and rate < t.absolute_correct_min:
         failures.append(
-            f"断定語 (必ず・すべて・のみ など) を含む選択肢の正解率 {rate:.1%} が下限 "
-            f"{t.absolute_correct_min:.0%} を下回っています"
+            f"断定語 (必ず・すべて・のみ など) を含む選択肢の正解率 {pct(rate, 1)} が下限 "
+            f"{pct(t.absolute_correct_min)} を下回っています"
         )
     rate = stats.hedge_correct_rate
     if rate is not None and rate > t.hedge_correct_max:
         failures.append(
-            f"ぼかし語 (場合がある・一般に など) を含む選択肢の正解率 {rate:.1%} が上限 "
-            f"{t.hedge_correct_max:.0%} を超えています"
+            f"ぼかし語 (場合がある・一般に など) を含む選択肢の正解率 {pct(rate, 1)} が上限 "
+            f"{pct(t.hedge_correct_max)} を超えています"
         )
     return failures
 
 
 def _pct(value: float | None) -> str:
-    return "  -  " if value is None else f"{value * 100:5.1f}%"
+    return "  -  " if value is None else f"{pct(value, 1):>6}"
 
 
 def format_report(report: QualityReport) -> str:
@@ -263,7 +264,7 @@ def format_report(report: QualityReport) -> str:
         lines.append(f"2つ選ぶ問題の正解の位置 (書かれた順): {spread}")
     t = THRESHOLDS
     lines.append(
-        f"上限: 最長=正解 ≤ {t.longest_correct_max:.0%}、常に最長 ≤ {t.always_longest_max:.0%}、"
-        f"断定語 ≥ {t.absolute_correct_min:.0%}、ぼかし語 ≤ {t.hedge_correct_max:.0%}"
+        f"上限: 最長=正解 ≤ {pct(t.longest_correct_max)}、常に最長 ≤ {pct(t.always_longest_max)}、"
+        f"断定語 ≥ {pct(t.absolute_correct_min)}、ぼかし語 ≤ {pct(t.hedge_correct_max)}"
     )
     return "\n".join(lines)

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from gquiz.text.numbers import fmt_num
+
 __all__ = [
     "EngineError",
     "Solution",
@@ -131,11 +133,11 @@ def as_float(
     if not math.isfinite(v):
         raise EngineError(f"{name} が有限の数値ではない（{v}）")
     if positive and v <= 0:
-        raise EngineError(f"{name} は正の数でなければならない（{_short(v)}）")
+        raise EngineError(f"{name} は正の数でなければならない（{fmt_num(v)}）")
     if min_value is not None and v < min_value:
-        raise EngineError(f"{name} は {_short(min_value)} 以上でなければならない（{_short(v)}）")
+        raise EngineError(f"{name} は {fmt_num(min_value)} 以上でなければならない（{fmt_num(v)}）")
     if max_value is not None and v > max_value:
-        raise EngineError(f"{name} は {_short(max_value)} 以下でなければならない（{_short(v)}）")
+        raise EngineError(f"{name} は {fmt_num(max_value)} 以下でなければならない（{fmt_num(v)}）")
     return v
 
 
@@ -222,7 +224,3 @@ def as_array(
 def shape_str(shape: Sequence[int]) -> str:
     """Format a shape as ``4×4`` (the engine's messages use this spelling)."""
     return "×".join(str(int(s)) for s in shape) if len(shape) else "スカラー"
-
-
-def _short(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"

@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gquiz.labs.train import Progress, Trained
+from gquiz.text.numbers import pct
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
 __all__ = [
@@ -137,7 +139,7 @@ def state_dict_bytes(model: nn.Module) -> bytes:
     return buf.getvalue()
 
 
-def _weight_tensors(model: nn.Module) -> list:
+def _weight_tensors(model: nn.Module) -> list[torch.Tensor]:
     """Float weights of conv/linear layers, or the int8 weights of quantized layers."""
     from torch import nn
 
@@ -145,11 +147,17 @@ def _weight_tensors(model: nn.Module) -> list:
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             out.append(m.weight.detach())
-        elif callable(getattr(m, "weight", None)):
+        elif callable(packed := getattr(m, "weight", None)):
             # Quantized conv/linear modules (ConvReLU2d, Linear, ...) keep packed int8
             # weights behind a `weight()` method instead of a Parameter.
-            out.append(m.weight().int_repr())
+            out.append(packed().int_repr())
     return out
+
+
+def _packed_bias(m: nn.Module) -> torch.Tensor | None:
+    """The bias of a quantized layer, kept behind a `bias()` method (None for other layers)."""
+    packed = getattr(m, "bias", None)
+    return packed() if callable(packed) else None
 
 
 def timing_summary(times: list[float]) -> tuple[float, float]:
@@ -189,9 +197,7 @@ def _measure(
     params = sum(p.numel() for p in model.parameters())
     if params == 0:  # a quantized model keeps its weights in packed params, not parameters()
         params = n_weights + sum(
-            int(m.bias().numel())
-            for m in model.modules()
-            if callable(getattr(m, "bias", None)) and m.bias() is not None
+            int(b.numel()) for m in model.modules() if (b := _packed_bias(m)) is not None
         )
     one = as_tensor(trained.test.images[:1])
     batch = as_tensor(trained.test.images[: cfg.batch])
@@ -288,7 +294,7 @@ def train_students(
     teacher_logits = logits(trained.model, subset.images)
     torch.manual_seed(seed)
     initial = build_student().state_dict()
-    students = {}
+    students: dict[str, nn.Module] = {}
     for key, use_teacher in (("student_kd", True), ("student_hard", False)):
         student = build_student()
         student.load_state_dict(initial)
@@ -353,31 +359,35 @@ def run_compression(
         w8 = sum(int(w.numel()) * w.element_size() for w in _weight_tensors(qmodel))
         step("プルーニング")
         for s in cfg.sparsities:
-            pct = round(s * 100)
+            level = round(s * 100)  # the row id: prune50, prune95
             # A module pruned with masks cannot be deep-copied (its `weight` is computed), so
             # the same masks are computed twice: once kept as they are, once fine-tuned.
             rows.append(
                 _measure(
-                    f"prune{pct}",
-                    f"枝刈り {pct}%",
+                    f"prune{level}",
+                    f"枝刈り {pct(s)}",
                     make_permanent(prune_global(teacher, s)),
                     trained,
                     cfg,
                 )
             )
             pruned = prune_global(teacher, s)
-            step(f"枝刈り {pct}% の再学習")
+            step(f"枝刈り {pct(s)} の再学習")
             train_classifier(
                 pruned,
                 trained.train,
                 seed=seed,
                 epochs=cfg.finetune_epochs,
                 lr=cfg.finetune_lr,
-                progress=sub(f"枝刈り {pct}% の再学習"),
+                progress=sub(f"枝刈り {pct(s)} の再学習"),
             )
             rows.append(
                 _measure(
-                    f"prune{pct}_ft", f"枝刈り {pct}%+再学習", make_permanent(pruned), trained, cfg
+                    f"prune{level}_ft",
+                    f"枝刈り {pct(s)}+再学習",
+                    make_permanent(pruned),
+                    trained,
+                    cfg,
                 )
             )
             step("枝刈り")

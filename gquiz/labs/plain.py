@@ -10,31 +10,42 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from gquiz.text.numbers import pct, pct_done
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 __all__ = ["plain_compression", "plain_gradcam"]
 
 
-def _stderr_progress():  # -> gquiz.labs.train.Progress
-    """Progress on stderr, on one rewritten line, only when stderr is a terminal."""
-    tty = sys.stderr.isatty()
+class _StderrProgress:
+    """Progress on stderr, on one rewritten line, only when stderr is a terminal.
 
-    def report(done: int, total: int, what: str) -> None:
-        if tty:
-            pct = 100 * done // max(total, 1)
-            click.echo(f"\r\x1b[2K{what} {pct:3d}%", nl=False, err=True)
+    Called as a gquiz.labs.train.Progress; ``finish()`` clears the line.
+    """
 
-    def finish() -> None:
-        if tty:
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self.tty:
+            click.echo(f"\r\x1b[2K{what} {pct_done(done, total):>4}", nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.tty:
             click.echo("\r\x1b[2K", nl=False, err=True)
 
-    report.finish = finish  # type: ignore[attr-defined]
-    return report
+
+def _stderr_progress() -> _StderrProgress:
+    return _StderrProgress()
 
 
-def _console():  # -> rich.console.Console
+def _console() -> Console:
     from rich.console import Console
 
     width = shutil.get_terminal_size((80, 24)).columns
@@ -58,16 +69,16 @@ def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) ->
     console = out or _console()
     progress = _stderr_progress()
     trained = get_trained(seed, progress=progress)
-    progress.finish()  # type: ignore[attr-defined]
+    progress.finish()
     view = analyse(trained, index)
     pred = view.predicted
     other = view.runner_up if target is None or target == pred else target
     names = view.class_name
-    probs = " / ".join(f"{names(k)} {p * 100:.1f}%" for k, p in enumerate(view.probabilities))
+    probs = " / ".join(f"{names(k)} {pct(p, 1)}" for k, p in enumerate(view.probabilities))
     how = "ディスクから読み込み" if trained.from_disk else f"学習 {trained.train_seconds:.1f} 秒"
     console.print(
         f"Grad-CAM ラボ  seed {seed}  テスト画像 #{view.index} / {len(trained.test)}  "
-        f"(テスト精度 {trained.test_accuracy * 100:.1f}%、{how})",
+        f"(テスト精度 {pct(trained.test_accuracy, 1)}、{how})",
         markup=False,
         soft_wrap=True,
     )
@@ -85,6 +96,7 @@ def plain_gradcam(seed: int, index: int, target: int | None, out: Any = None) ->
         (f"Grad-CAM: {names(other)}", view.image, upsample(mo.gradcam)),
         (f"CAM: {names(other)}", view.image, upsample(mo.cam)),
     ]
+    panels: list[tuple[str, Text | list[str]]]
     if console.no_color:
         panels = [(t, ascii_lines(img if h is None else h)) for t, img, h in panels_data]
     else:
@@ -123,7 +135,7 @@ def plain_compression(seed: int, out: Any = None) -> None:
     progress = _stderr_progress()
     trained = get_trained(seed, progress=progress)
     report = get_report(trained, progress=progress)
-    progress.finish()  # type: ignore[attr-defined]
+    progress.finish()
     console.print(f"圧縮ラボ  seed {seed}  (測定 {report.seconds:.1f} 秒)", markup=False)
     console.print()
     for line in format_table(report):

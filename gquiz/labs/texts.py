@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gquiz.text.numbers import pct as _pct
+
 if TYPE_CHECKING:
     from gquiz.labs.compression import CompressionReport, Row
 
@@ -47,12 +49,13 @@ def kb(n: int) -> str:
 
 
 def pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+    """An accuracy in the labs: one decimal (a difference of 0.3 points matters there)."""
+    return _pct(x, 1)
 
 
 def _rel(spread: float, median: float) -> str:
     """The spread as a share of the median (short enough for the 80-column table)."""
-    return f"{spread / median * 100:.0f}%" if median > 0 else "-"
+    return _pct(spread / median) if median > 0 else "-"
 
 
 def table_cells(row: Row) -> tuple[str, ...]:
@@ -146,7 +149,7 @@ def _q_prune95(rep: CompressionReport) -> LabQuestion:
     else:
         answer = 2
     levels = "、".join(
-        f"{round(s * 100)}%: {pct(rep.row(f'prune{round(s * 100)}').accuracy)}"
+        f"{_pct(s)}: {pct(rep.row(f'prune{round(s * 100)}').accuracy)}"
         f" → 再学習後 {pct(rep.row(f'prune{round(s * 100)}_ft').accuracy)}"
         for s in rep.config.sparsities
     )

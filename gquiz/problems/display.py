@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from gquiz.problems.expr import evaluate
+from gquiz.text.numbers import fmt_num
 
-__all__ = ["format_answer", "format_number", "matrix_block", "render_template", "template_fields"]
+__all__ = ["format_answer", "matrix_block", "render_template", "template_fields"]
 
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 
@@ -35,29 +36,8 @@ def template_fields(template: str) -> Iterator[tuple[str, str | None]]:
         yield expr.strip(), (fmt.strip() or None)
 
 
-def format_number(x: Any, digits: int | None = None) -> str:
-    """An integer as is; a float rounded to ``digits`` decimals (trailing zeros dropped) or compactly."""
-    if isinstance(x, (bool, np.bool_)):
-        return "true" if x else "false"
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    v = float(x)
-    if digits is not None:
-        s = f"{v:.{digits}f}"
-        if "." in s:
-            s = s.rstrip("0").rstrip(".")
-        if s in ("-0", ""):
-            s = "0"
-        return s
-    if v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    from gquiz.render.fmt import fmt_num
-
-    return fmt_num(v)
-
-
 def _cells(arr: np.ndarray, digits: int | None) -> list[list[str]]:
-    return [[format_number(v, digits) for v in row] for row in arr.tolist()]
+    return [[fmt_num(v, digits) for v in row] for row in arr.tolist()]
 
 
 def matrix_block(value: Any, digits: int | None = None) -> str:
@@ -72,9 +52,7 @@ def matrix_block(value: Any, digits: int | None = None) -> str:
 
 
 def _vector(value: Any, digits: int | None) -> str:
-    return (
-        "[" + ", ".join(format_number(v, digits) for v in np.asarray(value).ravel().tolist()) + "]"
-    )
+    return "[" + ", ".join(fmt_num(v, digits) for v in np.asarray(value).ravel().tolist()) + "]"
 
 
 def _auto(value: Any, digits: int | None = None) -> str:
@@ -83,7 +61,7 @@ def _auto(value: Any, digits: int | None = None) -> str:
             return matrix_block(value, digits)
         if value.ndim == 1:
             return _vector(value, digits)
-        return format_number(value.item(), digits)
+        return fmt_num(value.item(), digits)
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(r, (list, tuple, np.ndarray)) for r in value):
             return matrix_block(np.asarray(value), digits)
@@ -91,7 +69,7 @@ def _auto(value: Any, digits: int | None = None) -> str:
             return _vector(value, digits)
         return ", ".join(str(v) for v in value)
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return format_number(value, digits)
+        return fmt_num(value, digits)
     return str(value)
 
 
@@ -102,7 +80,7 @@ def _inline(value: Any) -> str:
         if arr.dtype.kind in "iuf":
             return "[" + ", ".join(_inline(v) for v in arr) + "]"
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return format_number(value)
+        return fmt_num(value)
     return str(value).replace("`", "'")
 
 
@@ -134,7 +112,7 @@ def box_table(value: Any) -> str:
     for i, b in enumerate(np.asarray(boxes).tolist()):
         cells = f"| {i} | {_vector(b, None)} |"
         if scores is not None:
-            cells += f" {format_number(np.asarray(scores)[i])} |"
+            cells += f" {fmt_num(np.asarray(scores)[i])} |"
         rows.append(cells)
     return "\n" + "\n".join(rows) + "\n"
 
@@ -145,7 +123,7 @@ FORMATS = {
     "matrix": lambda v: matrix_block(v),
     "vec": lambda v: _vector(v, None),
     "code": lambda v: "`" + _inline(v) + "`",
-    "pct": lambda v: format_number(float(v) * 100) + "%",
+    "pct": lambda v: fmt_num(float(v) * 100) + "%",
     "list": lambda v: "、".join(str(x) for x in v),
     **{f"d{n}": _fmt_digits(n) for n in range(0, 7)},
 }
@@ -172,10 +150,10 @@ def format_answer(value: Any, kind: str, digits: int | None = None) -> str:
     if kind == "choice":
         return str(value)
     if kind in ("integer", "float"):
-        return format_number(value, digits if kind == "float" else None)
+        return fmt_num(value, digits if kind == "float" else None)
     arr = np.asarray(value)
     if kind == "vector":
-        return ", ".join(format_number(v, digits) for v in arr.ravel().tolist())
+        return ", ".join(fmt_num(v, digits) for v in arr.ravel().tolist())
     return "; ".join(
-        " ".join(format_number(v, digits) for v in row) for row in np.atleast_2d(arr).tolist()
+        " ".join(fmt_num(v, digits) for v in row) for row in np.atleast_2d(arr).tolist()
     )

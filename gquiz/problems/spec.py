@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gquiz.problems.expr import ExprError, compile_expr
 from gquiz.problems.precision import Precision, PrecisionSpecError, parse_precision
+from gquiz.text.errors import InvalidSources, SourceError
+from gquiz.text.source import LineDict, YamlError, line_of, load_yaml, plain
 
 __all__ = [
     "ANSWER_KINDS",
@@ -76,24 +76,10 @@ _RETIRED_KEYS = {
 _DISTRACTOR_KEYS = {"id", "label", "args", "solver", "pick", "mistake", "value", "when"}
 
 
-@dataclass(frozen=True)
-class FamilyFileError:
-    """One problem in a family file."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class FamilyError(ValueError):
-    """One or more family files are invalid; ``errors`` lists them."""
-
-    def __init__(self, errors: list[FamilyFileError]):
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
+FamilyFileError = SourceError
+"""A problem in a family file: the shared `path:line: message` type (gquiz.text.errors)."""
+FamilyError = InvalidSources
+"""Raised by load_families(strict=True): the shared error of invalid author files."""
 
 
 @dataclass(frozen=True)
@@ -161,47 +147,11 @@ class Family:
 # ---------------------------------------------------------------------------
 
 
-class _LineDict(dict[Any, Any]):
-    """A mapping that remembers the line of itself and of each key (1-based)."""
-
-    line: int = 1
-    key_lines: dict[Any, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _line(d: Any, key: Any = None) -> int:
-    if isinstance(d, _LineDict):
-        if key is not None and key in d.key_lines:
-            return d.key_lines[key]
-        return d.line
-    return 1
-
-
-def _plain(obj: Any) -> Any:
-    """Line-tracking dicts back to plain dicts (for storing the spec)."""
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_plain(v) for v in obj]
-    return obj
+# gquiz.text.source reads every author file (topic front matter, the blueprint, families);
+# these are its line-tracking mapping and helpers under the names the readers below use.
+_LineDict = LineDict
+_line = line_of
+_plain = plain
 
 
 # ---------------------------------------------------------------------------
@@ -778,26 +728,18 @@ def read_family_file(
         return None, [FamilyFileError(str(path), 1, f"読めません: {exc}")]
     # Fast path: libyaml's C loader. Only a file with problems is read again with the
     # (pure-Python) line-tracking loader, so that its errors can name their lines.
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            quick = yaml.load(text, Loader=fast)  # noqa: S506 - the safe loader
-        except yaml.YAMLError:
-            quick = None
-        if quick is not None:
-            fam, errors = parse_family(quick, str(path), known_sections)
-            if not errors:
-                return fam, errors
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [
-            FamilyFileError(
-                str(path), (mark.line + 1) if mark else 1, f"YAML が読めません: {problem}"
-            )
-        ]
+        quick = load_yaml(text)
+    except YamlError:
+        quick = None
+    if quick is not None:
+        fam, errors = parse_family(quick, str(path), known_sections)
+        if not errors:
+            return fam, errors
+    try:
+        data = load_yaml(text, lines=True)
+    except YamlError as exc:
+        return None, [FamilyFileError(str(path), exc.line, exc.message)]
     return parse_family(data, str(path), known_sections)
 
 

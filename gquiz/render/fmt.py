@@ -1,55 +1,19 @@
-"""Compact number formatting for worked solutions.
+"""Arrays and answer values in worked solutions.
 
-Integers (and integral floats) print without ``.0``; other floats print exactly when
-they have at most 4 significant digits and are otherwise rounded to 4 significant
-digits. Scientific notation is used only for very small or very large magnitudes.
+Single numbers are :func:`gquiz.text.numbers.fmt_num` (the one number rule of the app,
+re-exported here for the renderers): integers without ``.0``, exact decimals up to 6
+significant digits, else 4; exponent only for very small or very large magnitudes.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from gquiz.text.numbers import fmt_num
 
-def fmt_num(x: Any) -> str:
-    """Format one number compactly.
-
-    Integers (and integral floats) print without ``.0``. A float that is exactly a
-    decimal of at most 6 significant digits prints exactly (``0.015625``, ``123.456``:
-    what the learner typed comes back unchanged); any other float is rounded to 4
-    significant digits (``1/3`` → ``0.3333``). Exponent notation only below 1e-4.
-
-    Examples
-    --------
-    >>> [fmt_num(v) for v in (3, 3.0, -0.0, 0.5, 1/3, 2/3*100, 1/64, 123456.7, 1e-7, True)]
-    ['3', '3', '0', '0.5', '0.3333', '66.67', '0.015625', '123457', '1e-07', 'true']
-    """
-    if isinstance(x, (bool, np.bool_)):
-        return "true" if x else "false"
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    v = float(x)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"  # ASCII: ∞ is East-Asian-ambiguous width
-    if v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    exact = float(f"{v:.6g}") == v
-    return _plain(v, 6 if exact else 4)
-
-
-def _plain(v: float, sig: int) -> str:
-    a = abs(v)
-    if 1e-4 <= a < 1e15:
-        digits = max(0, sig - 1 - math.floor(math.log10(a)))
-        s = f"{v:.{digits}f}"
-        if "." in s:
-            s = s.rstrip("0").rstrip(".")
-        return "0" if s in ("-0", "") else s
-    return f"{v:.{sig}g}"
+__all__ = ["fmt", "fmt_array", "fmt_num", "fmt_term"]
 
 
 def fmt_array(a: Any) -> str:

@@ -81,7 +81,7 @@ def select_questions(
     from gquiz.study.stats import learner_stats
 
     if weak:
-        slugs = {t["slug"] for t in learner_stats(bank, learner_id)["weakest_topics"]}
+        slugs = {t.slug for t in learner_stats(bank, learner_id).weakest_topics}
     else:
         slugs = {
             t.slug

@@ -12,12 +12,11 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime
-from typing import Any
 
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank, QuestionView
 from gquiz.study.review import is_due_today, review_horizon
-from gquiz.study.stats import learner_stats
+from gquiz.study.stats import TopicStats, learner_stats
 
 MODES = {
     "weak": "弱点克服",
@@ -99,7 +98,7 @@ def select_drill(
         return chosen
 
     stats = learner_stats(bank, learner_id, now)
-    weak = stats["weakest_topics"]
+    weak = stats.weakest_topics
     horizon = review_horizon(now, bank.zone)
     due_ids = [
         i
@@ -107,7 +106,7 @@ def select_drill(
         if k == "question" and is_due_today(d, reviewed, horizon) and i in by_id
     ]
     # Due cards of weak topics first: they serve both purposes.
-    weak_slugs = [t["slug"] for t in weak]
+    weak_slugs = [t.slug for t in weak]
     due_ids.sort(
         key=lambda i: (
             weak_slugs.index(by_id[i].topic_slug)
@@ -120,16 +119,16 @@ def select_drill(
         seen.add(i)
         chosen.append(by_id[i])
 
-    topics = {t["slug"]: t for t in stats["topics"]}
+    topics = {t.slug: t for t in stats.topics}
     drill_families = _families_of(bank, [topics[s] for s in weak_slugs if s in topics])
     n_family = min(math.ceil(count * FAMILY_SHARE), count - len(chosen)) if drill_families else 0
     remaining = count - len(chosen) - n_family
     targets = weak[:WEAK_TOPICS]
-    need = [1.0 - t["mastery"] for t in targets]
+    need = [1.0 - t.record.mastery for t in targets]
     for t, w in zip(targets, need, strict=False):
         share = w / sum(need) if sum(need) else 0.0
         want = math.ceil(remaining * share)
-        topic_qs = [q for q in questions if q.topic_slug == t["slug"]]
+        topic_qs = [q for q in questions if q.topic_slug == t.slug]
         # Questions answered wrong last time and never-answered ones come before known ones.
         topic_qs.sort(key=lambda q: last.get(("question", q.id), False))
         pool = [q for q in topic_qs if q.id not in seen]
@@ -138,7 +137,7 @@ def select_drill(
             chosen.append(q)
     chosen.extend(generated_problems(bank, drill_families, n_family, rng))
     if len(chosen) < count:
-        weak_sections = {t["section"] for t in weak}
+        weak_sections = {t.section for t in weak}
         take(
             [
                 q
@@ -155,18 +154,18 @@ def select_drill(
     return chosen[:count]
 
 
-def _families_of(bank: Bank, weak_topics: list[dict[str, Any]]) -> list[str]:
+def _families_of(bank: Bank, weak_topics: list[TopicStats]) -> list[str]:
     """Drill families linked from weak topics' notes, or filed under their sections."""
     if not weak_topics:
         return []
     known = {f["id"]: f.get("section") for f in bank.families()}
     out: list[str] = []
     for t in weak_topics:
-        topic = bank.topic(t["slug"])
+        topic = bank.topic(t.slug)
         for fid in topic.drills if topic else ():
             if fid in known and fid not in out:
                 out.append(fid)
         for fid, section in known.items():
-            if section == t["section"] and fid not in out:
+            if section == t.section and fid not in out:
                 out.append(fid)
     return out

@@ -21,14 +21,13 @@ from gquiz.bank.blueprint import major_no as _major_no
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.formats import REAL
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
-from gquiz.study.quiz import is_correct
+from gquiz.study.quiz import attempt_record, is_correct, next_card
 from gquiz.study.readiness import predict
-from gquiz.study.review import rating_for, schedule, usual_time_ms
+from gquiz.study.review import usual_time_ms
 
-REAL = (145, 100)
-PACE = (20, 14)
-BUDGET_S = REAL[1] * 60 / REAL[0]  # ≈ 41 s a question
+BUDGET_S = REAL.budget_s  # ≈ 41 s a question
 COMPUTATION_MAJORS = ("S4", "S5", "S6", "S8")
 
 
@@ -303,7 +302,7 @@ class ExamSession:
         learner never answered is recorded as 未回答 in the exam (never a wrong attempt, never
         an Again rating), so stopping after 12 of 145 answers stores 12 attempts.
         """
-        from gquiz.study.stats import learner_stats
+        from gquiz.study.stats import evidence, learner_stats
 
         now = now or utcnow()
         with self.lock:
@@ -311,13 +310,15 @@ class ExamSession:
             state = self._state()
             remaining = self.remaining_s
         stats_before = learner_stats(self.bank, self.learner_id, now)
-        before = {m["id"]: m["mastery"] if m["attempts"] else None for m in stats_before["majors"]}
+        before = {
+            m.id: m.record.mastery if m.record.attempts else None for m in stats_before.majors
+        }
         # The readiness estimate for this very exam (its own mix of 大項目), made from the record
         # as it stood before it: kept with the exam so estimates can be checked against results.
         mix: dict[str, int] = defaultdict(int)
         for q in self.questions:
             mix[q.section_id.split(".")[0]] += 1
-        prediction = predict(stats_before["majors"], mix).as_json()
+        prediction = predict(evidence(stats_before.majors), mix).as_json()
         prediction.pop("per_major", None)
         prediction.pop("model", None)
         usual = usual_time_ms(self.bank.usual_time_ms(self.learner_id))
@@ -349,32 +350,19 @@ class ExamSession:
             items.append(ResultItem(pos, q, picks, "correct" if ok else "wrong"))
             elapsed = self.times_ms.get(pos)
             key = (q.kind, q.item_id)
-            previous = cards.get(key)
-            update = schedule(
-                previous.card if previous and previous.card else None,
-                rating_for(ok, elapsed, usual),
-                now,
-            )
             # Two problems of one family in an exam review the same card twice, in order.
-            cards[key] = CardState(update.card, update.due)
-            records.append(
-                (
-                    AttemptRecord(
-                        item_id=q.item_id,
-                        item_kind=q.kind,
-                        section_id=q.section_id,
-                        topic_slug=q.topic_slug or None,
-                        correct=ok,
-                        answer=format_choice_answer(keys_of(q, picks)),
-                        choice_order=shown_order(q),
-                        elapsed_ms=elapsed,
-                        mode="exam",
-                        exam_id=self.exam_id,
-                        at=now,
-                    ),
-                    cards[key],
-                )
+            cards[key] = next_card(cards.get(key), ok, elapsed, usual, now)
+            record = attempt_record(
+                q,
+                correct=ok,
+                answer=format_choice_answer(keys_of(q, picks)),
+                choice_order=shown_order(q),
+                elapsed_ms=elapsed,
+                mode="exam",
+                exam_id=self.exam_id,
+                at=now,
             )
+            records.append((record, cards[key]))
         recorded = self.bank.submit_exam(
             self.learner_id,
             self.exam_id,
@@ -391,8 +379,8 @@ class ExamSession:
             now,
         )
         self.submitted = True
-        after = {
-            m["id"]: m["mastery"] for m in learner_stats(self.bank, self.learner_id, now)["majors"]
+        after: dict[str, float | None] = {
+            m.id: m.record.mastery for m in learner_stats(self.bank, self.learner_id, now).majors
         }
         return ExamResult(
             score,

@@ -16,6 +16,7 @@ from typing import Any
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank
 from gquiz.study.exam import ExamSession
+from gquiz.text.numbers import pct, pct_range
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ def format_results(data: dict[str, Any]) -> str:
         )
         for m in group["majors"]:
             own = (mine or {}).get("majors", {}).get(m["major"])
-            own_txt = f"あなた {round(100 * own)}%、" if own is not None else ""
+            own_txt = f"あなた {pct(own)}、" if own is not None else ""
             lines.append(
-                f"  {m['major']:<4} {own_txt}グループの中央値 {round(100 * m['median'])}% ({round(100 * m['q1'])}〜{round(100 * m['q3'])}%)"
+                f"  {m['major']:<4} {own_txt}グループの中央値 {pct(m['median'])} ({pct_range(m['q1'], m['q3'])})"
             )
     if data["leaderboard"]:
         lines.append("順位 (公開を選んだメンバーのみ):")

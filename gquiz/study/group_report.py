@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from gquiz.bank.group import MEMBER_ROLE, MIN_MEMBERS
+from gquiz.text.numbers import pct, pct_range
 
 MIN_ANSWERS = 5
 FLAG_BELOW = 0.1
@@ -160,17 +161,17 @@ def format_report(data: dict[str, Any]) -> str:
     ]
     for m, s in data["majors"].items():
         lines.append(
-            f"  {m:<4} 中央値 {round(100 * s['median'])}%  ({round(100 * s['q1'])}〜{round(100 * s['q3'])}%, {s['members']} 人)"
+            f"  {m:<4} 中央値 {pct(s['median'])}  ({pct_range(s['q1'], s['q3'])}, {s['members']} 人)"
         )
     lines += ["", "グループの苦手トピック:"]
     lines += [
-        f"  {t['topic']}: 中央値 {round(100 * t['median'])}% ({t['members']} 人)"
+        f"  {t['topic']}: 中央値 {pct(t['median'])} ({t['members']} 人)"
         for t in data["weakest_topics"]
     ] or ["  (まだありません)"]
     lines += ["", "見直しが必要な問題 (識別力が負かほぼ 0、回答 5 件以上):"]
     flagged = [i for i in data["items"] if i["flagged"]]
     lines += [
-        f"  {i['id']}: 正答率 {round(100 * i['p_correct'])}%、識別力 {i['discrimination']:+.2f} ({i['answers']} 人)"
+        f"  {i['id']}: 正答率 {pct(i['p_correct'])}、識別力 {i['discrimination']:+.2f} ({i['answers']} 人)"
         for i in flagged
     ] or ["  (ありません)"]
     return "\n".join(lines)

@@ -134,7 +134,7 @@ def build_sheet(
     overview = bank.overview()
     order = [(s.id, s.title, t) for m in overview for s in m.sections for t in s.topics]
     if weak:
-        wanted = {t["slug"] for t in learner_stats(bank, learner_id, now)["weakest_topics"]}
+        wanted = {t.slug for t in learner_stats(bank, learner_id, now).weakest_topics}
         chosen = [(sid, stitle, t) for sid, stitle, t in order if t.slug in wanted]
     elif sections:
         chosen = [

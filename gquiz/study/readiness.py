@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gquiz.text.numbers import pct, pct_range, pct_value
+
 LOW_Q, HIGH_Q = 0.05, 0.95
 
 
@@ -93,24 +95,22 @@ class Readiness:
         }
 
     def label(self) -> str:
-        """「予想得点 62% (90% の範囲 48〜75%)」"""
+        """「予想得点 62% (90% の範囲 48-75%)」"""
         if not self.n:
             return "予想得点: -"
         return (
-            f"予想得点 {round(100 * self.share)}% "
-            f"(90% の範囲 {round(100 * self.low / self.n)}〜{round(100 * self.high / self.n)}%)"
+            f"予想得点 {pct(self.share)} "
+            f"(90% の範囲 {pct_range(self.low / self.n, self.high / self.n)})"
         )
 
 
-def predict(majors: Iterable[Mapping[str, Any]], counts: Mapping[str, int]) -> Readiness:
+def predict(evidence: Mapping[str, tuple[float, float]], counts: Mapping[str, int]) -> Readiness:
     """The score law for `counts` questions per 大項目, from each 大項目's weighted record.
 
-    `majors` are the entries of learner_stats()["majors"] (id, weighted_n, weighted_correct).
+    `evidence` maps a 大項目 to its recency-weighted (right answers, answers), as
+    gquiz.study.stats.evidence() reads them from the learner's stats; a 大項目 without any
+    counts as no evidence (the uniform prior).
     """
-    evidence = {
-        m["id"]: (float(m.get("weighted_correct", 0.0)), float(m.get("weighted_n", 0.0)))
-        for m in majors
-    }
     pmf = [1.0]
     per_major: dict[str, tuple[int, float]] = {}
     expected = 0.0
@@ -148,7 +148,7 @@ class Calibration:
         if not self.exams:
             return "模擬試験を受けると、予想と結果のずれをここに示します。"
         return (
-            f"これまでの模擬試験 {self.exams} 回: 予想と結果のずれ 平均 {round(100 * (self.mean_abs_error or 0))} ポイント、"
+            f"これまでの模擬試験 {self.exams} 回: 予想と結果のずれ 平均 {pct_value(self.mean_abs_error or 0)} ポイント、"
             f"結果が 90% の範囲に入ったのは {self.inside}/{self.exams} 回"
         )
 

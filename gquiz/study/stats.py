@@ -1,22 +1,211 @@
 """The learner's progress: attempts, accuracy, mastery with its range, due reviews, weakest topics.
 
-`gquiz stats --json`, the home screen and the stats screen all read this one structure.
+`gquiz stats --json`, the home screen and the stats screen all read this one structure,
+`LearnerStats`. Its figures are the rounded ones `stats --json` prints, so a screen shows
+exactly what the JSON says; `to_json()` is the public interface and keeps its keys and order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank
 from gquiz.config import day_start_utc, local_day
-from gquiz.study.mastery import MasteryAccumulator, recency_weight
+from gquiz.study.mastery import Mastery, MasteryAccumulator, recency_weight
 from gquiz.study.review import is_due_today, review_horizon
+
+if TYPE_CHECKING:
+    from gquiz.study.readiness import Calibration, Readiness
 
 WEAKEST = 5
 DUE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record's figures as shown and exported: rounded to 4 places (`Mastery.to_json`)."""
+
+    attempts: int
+    correct: int
+    accuracy: float | None
+    mastery: float
+    mastery_low: float
+    mastery_high: float
+    level: str
+    """未学習 / 要復習 / 学習中 / 定着."""
+    weighted_n: float
+    """The recency-weighted count behind the estimate (for the readiness model)."""
+    weighted_correct: float
+
+    @classmethod
+    def of(cls, m: Mastery) -> Record:
+        return cls(
+            attempts=m.attempts,
+            correct=m.correct,
+            accuracy=None if m.accuracy is None else round(m.accuracy, 4),
+            mastery=round(m.estimate, 4),
+            mastery_low=round(m.low, 4),
+            mastery_high=round(m.high, 4),
+            level=m.level,
+            weighted_n=round(m.weighted_n, 4),
+            weighted_correct=round(m.weighted_correct, 4),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AreaStats:
+    """A 大項目 (S5) or a 中項目 (S5.2)."""
+
+    id: str
+    title: str
+    questions: int
+    due: int
+    record: Record
+
+    def to_json(self) -> dict[str, Any]:
+        head = {"id": self.id, "title": self.title, "questions": self.questions, "due": self.due}
+        return {**head, **self.record.to_json()}
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    slug: str
+    section: str
+    title: str
+    questions: int
+    due: int
+    record: Record
+
+    def to_json(self) -> dict[str, Any]:
+        head = {
+            "slug": self.slug,
+            "section": self.section,
+            "title": self.title,
+            "questions": self.questions,
+            "due": self.due,
+        }
+        return {**head, **self.record.to_json()}
+
+    def weak_json(self) -> dict[str, Any]:
+        """The entry of `weakest_topics` (fewer keys than a topic)."""
+        r = self.record
+        return {
+            "slug": self.slug,
+            "section": self.section,
+            "title": self.title,
+            "attempts": r.attempts,
+            "accuracy": r.accuracy,
+            "mastery": r.mastery,
+            "mastery_low": r.mastery_low,
+            "mastery_high": r.mastery_high,
+        }
+
+
+@dataclass(frozen=True)
+class FamilyStats:
+    """A drill family's generated problems."""
+
+    id: str
+    section: str | None
+    record: Record
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "section": self.section, **self.record.to_json()}
+
+
+@dataclass(frozen=True)
+class TotalStats:
+    due: int
+    """「今日の復習」: the review cards due today."""
+    record: Record
+
+    def to_json(self) -> dict[str, Any]:
+        return {"due": self.due, **self.record.to_json()}
+
+
+@dataclass(frozen=True)
+class DayAccuracy:
+    day: str
+    """The local day, YYYY-MM-DD."""
+    attempts: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return round(self.correct / self.attempts, 4)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day,
+            "attempts": self.attempts,
+            "correct": self.correct,
+            "accuracy": self.accuracy,
+        }
+
+
+@dataclass(frozen=True)
+class DayDue:
+    day: date
+    due: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "due": self.due}
+
+
+@dataclass(frozen=True)
+class ReadinessStats:
+    """The real-format estimate and how well past estimates matched exam results."""
+
+    estimate: Readiness
+    calibration: Calibration
+
+    def to_json(self) -> dict[str, Any]:
+        cal = self.calibration
+        return {
+            **self.estimate.as_json(),
+            "label": self.estimate.label(),
+            "calibration": {**cal.as_json(), "label": cal.label()},
+        }
+
+
+@dataclass(frozen=True)
+class LearnerStats:
+    """Every figure of a learner (see `learner_stats`)."""
+
+    generated_at: datetime
+    majors: list[AreaStats]
+    sections: list[AreaStats]
+    topics: list[TopicStats]
+    families: list[FamilyStats]
+    total: TotalStats
+    weakest_topics: list[TopicStats]
+    """Attempted topics not yet 定着, weakest first (at most WEAKEST)."""
+    accuracy_by_day: list[DayAccuracy]
+    due_by_day: list[DayDue]
+    """The next DUE_DAYS local days, today first."""
+    readiness: ReadinessStats
+
+    def to_json(self) -> dict[str, Any]:
+        """`gquiz stats --json` (a public interface: keys and their order stay)."""
+        return {
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "majors": [m.to_json() for m in self.majors],
+            "sections": [s.to_json() for s in self.sections],
+            "topics": [t.to_json() for t in self.topics],
+            "families": [f.to_json() for f in self.families],
+            "total": self.total.to_json(),
+            "weakest_topics": [t.weak_json() for t in self.weakest_topics],
+            "accuracy_by_day": [d.to_json() for d in self.accuracy_by_day],
+            "due_by_day": [d.to_json() for d in self.due_by_day],
+            "readiness": self.readiness.to_json(),
+        }
 
 
 def _day_middle(day: str, zone: tzinfo) -> datetime:
@@ -24,7 +213,7 @@ def _day_middle(day: str, zone: tzinfo) -> datetime:
     return day_start_utc(date.fromisoformat(day[:10]), zone) + timedelta(hours=12)
 
 
-def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> dict[str, Any]:
+def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> LearnerStats:
     """Every figure of the learner, by local day (`bank.zone`); `total.due` is 「今日の復習」."""
     now = now or utcnow()
     zone = bank.zone
@@ -76,97 +265,76 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> d
         if due_day in due_by_day:
             due_by_day[due_day] += 1
 
-    out: dict[str, Any] = {
-        "generated_at": now.isoformat(timespec="seconds"),
-        "majors": [],
-        "sections": [],
-        "topics": [],
-    }
+    area_sections: list[AreaStats] = []
+    area_topics: list[TopicStats] = []
+    area_majors: list[AreaStats] = []
     total = MasteryAccumulator()
     for m in majors:
         macc = MasteryAccumulator()
         for s in m.sections:
             sacc = sections.get(s.id, MasteryAccumulator())
             macc.merge(sacc)
-            out["sections"].append(
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "questions": s.n_questions,
-                    "due": due_section.get(s.id, 0),
-                    **sacc.result().to_json(),
-                }
+            area_sections.append(
+                AreaStats(
+                    s.id, s.title, s.n_questions, due_section.get(s.id, 0), Record.of(sacc.result())
+                )
             )
             for t in s.topics:
                 tacc = topics.get(t.slug, MasteryAccumulator())
-                out["topics"].append(
-                    {
-                        "slug": t.slug,
-                        "section": s.id,
-                        "title": t.title,
-                        "questions": t.n_questions,
-                        "due": due_topic.get(t.slug, 0),
-                        **tacc.result().to_json(),
-                    }
+                area_topics.append(
+                    TopicStats(
+                        t.slug,
+                        s.id,
+                        t.title,
+                        t.n_questions,
+                        due_topic.get(t.slug, 0),
+                        Record.of(tacc.result()),
+                    )
                 )
         total.merge(macc)
-        out["majors"].append(
-            {
-                "id": m.id,
-                "title": m.title,
-                "questions": m.n_questions,
-                "due": sum(due_section.get(s.id, 0) for s in m.sections),
-                **macc.result().to_json(),
-            }
-        )
-    out["families"] = [
-        {"id": fid, "section": family_sections.get(fid), **acc.result().to_json()}
-        for fid, acc in sorted(families.items())
-    ]
-    out["total"] = {"due": due_now, **total.result().to_json()}
-    attempted = [t for t in out["topics"] if t["attempts"]]
-    attempted.sort(key=lambda t: (t["mastery"], t["mastery_high"], -t["attempts"]))
-    out["weakest_topics"] = [
-        {
-            k: t[k]
-            for k in (
-                "slug",
-                "section",
-                "title",
-                "attempts",
-                "accuracy",
-                "mastery",
-                "mastery_low",
-                "mastery_high",
+        area_majors.append(
+            AreaStats(
+                m.id,
+                m.title,
+                m.n_questions,
+                sum(due_section.get(s.id, 0) for s in m.sections),
+                Record.of(macc.result()),
             )
-        }
-        for t in attempted[:WEAKEST]
-        if t["level"] != "定着"
-    ]
-    out["accuracy_by_day"] = [
-        {"day": d, "attempts": n, "correct": c, "accuracy": round(c / n, 4)}
-        for d, (n, c) in sorted(by_day.items())
-    ]
-    out["due_by_day"] = [{"day": d.isoformat(), "due": n} for d, n in due_by_day.items()]
-    out["readiness"] = readiness(bank, learner_id, out["majors"])
-    return out
+        )
+    attempted = [t for t in area_topics if t.record.attempts]
+    attempted.sort(key=lambda t: (t.record.mastery, t.record.mastery_high, -t.record.attempts))
+    return LearnerStats(
+        generated_at=now,
+        majors=area_majors,
+        sections=area_sections,
+        topics=area_topics,
+        families=[
+            FamilyStats(fid, family_sections.get(fid), Record.of(acc.result()))
+            for fid, acc in sorted(families.items())
+        ],
+        total=TotalStats(due_now, Record.of(total.result())),
+        weakest_topics=[t for t in attempted[:WEAKEST] if t.record.level != "定着"],
+        accuracy_by_day=[DayAccuracy(d, n, c) for d, (n, c) in sorted(by_day.items())],
+        due_by_day=[DayDue(d, n) for d, n in due_by_day.items()],
+        readiness=readiness(bank, learner_id, area_majors),
+    )
 
 
-def readiness(bank: Bank, learner_id: int, majors: list[dict[str, Any]]) -> dict[str, Any]:
+def readiness(bank: Bank, learner_id: int, majors: list[AreaStats]) -> ReadinessStats:
     """The estimate for a real-format exam (145 questions by the blueprint) and how well past
     estimates matched practice-exam results (see study.readiness for the model)."""
     from gquiz.bank.blueprint import load_blueprint
-    from gquiz.study.exam import REAL
+    from gquiz.study.formats import REAL
     from gquiz.study.readiness import calibration, predict
 
     if (bank.sources.content / "exam-blueprint.md").is_file():
-        quotas = load_blueprint(bank.sources.content).quotas(REAL[0])
+        quotas = load_blueprint(bank.sources.content).quotas(REAL.questions)
     else:  # a content folder of one's own without a blueprint: no estimate
         quotas = {}
-    estimate = predict(majors, quotas)
-    cal = calibration(bank.submitted_exams(learner_id))
-    return {
-        **estimate.as_json(),
-        "label": estimate.label(),
-        "calibration": {**cal.as_json(), "label": cal.label()},
-    }
+    estimate = predict(evidence(majors), quotas)
+    return ReadinessStats(estimate, calibration(bank.submitted_exams(learner_id)))
+
+
+def evidence(majors: list[AreaStats]) -> dict[str, tuple[float, float]]:
+    """大項目 → (weighted right answers, weighted answers): what the readiness model reads."""
+    return {m.id: (m.record.weighted_correct, m.record.weighted_n) for m in majors}

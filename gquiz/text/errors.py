@@ -7,7 +7,10 @@ importing each other.
 
 from __future__ import annotations
 
-__all__ = ["AnswerError"]
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["AnswerError", "InvalidSources", "SourceError"]
 
 
 class AnswerError(ValueError):
@@ -16,3 +19,34 @@ class AnswerError(ValueError):
     Raised by the choice parser (gquiz.study.answers) and the free-answer parser
     (gquiz.problems.answers) alike, so a prompt loop re-asks on one exception type.
     """
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """One problem in a file an author wrote, printed as `path:line: message`.
+
+    The one type for topic files, the exam blueprint and problem families (bank.content
+    calls it ContentError, problems.spec FamilyFileError: the same class). Line 0 is a
+    problem with the whole file (invalid UTF-8, too large), printed `path: message`.
+    """
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class InvalidSources(ValueError):
+    """Some files an author wrote are invalid; ``errors`` lists every problem found.
+
+    Raised when a reader must stop (the exam's blueprint, the drills' families); the
+    message is the `path:line: message` lines, so even a traceback reads right.
+    """
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = list(errors)

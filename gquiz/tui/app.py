@@ -233,15 +233,31 @@ class GQuizApp(App[None]):
 
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
-        """Every worker failure ends here: a message to the learner instead of a crash."""
+        """The app's own workers: a failure is a message to the learner instead of a crash.
+
+        Worker.StateChanged does not bubble, so screens forward theirs to `show_worker_error`
+        (GQuizScreen does it for every screen built on it).
+        """
         if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                f"エラー: {error}",
-                title=event.worker.description or "処理に失敗しました",
-                severity="error",
-                timeout=10,
+            self.show_worker_error(event.worker)
+
+    def show_worker_error(self, worker: Worker[Any]) -> None:
+        """One line for the learner: a database problem in words (full disk, read-only file,
+        locked), anything else as its message; never a traceback or an SQL statement."""
+        from gquiz.bank.db import explain
+
+        error = worker.error
+        message = explain(error, self.settings.db_url) if error is not None else None
+        if message is None:
+            message = (
+                f"エラー: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
             )
+        self.notify(
+            message,
+            title=worker.description or "処理に失敗しました",
+            severity="error",
+            timeout=10,
+        )
 
     def on_unmount(self) -> None:
         if self.bank is not None:

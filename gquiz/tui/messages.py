@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from gquiz.bank.repo import Bank, MajorView
+    from gquiz.study.stats import LearnerStats
     from gquiz.tui.start import QuizFilters
 
 
@@ -40,7 +41,7 @@ class BankFailed(Message, bubble=False):
 @dataclass
 class OverviewLoaded(Message, bubble=False):
     majors: list[MajorView]
-    stats: dict[str, Any]
+    stats: LearnerStats
     """learner_stats(): mastery with its range and due reviews per major/section/topic."""
 
 

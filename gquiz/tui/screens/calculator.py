@@ -18,11 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.inputs import JaInput
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class Solved(Message):
     error: str | None = None
 
 
-class CalculatorScreen(Screen[None]):
+class CalculatorScreen(GQuizScreen[None]):
     """Solver list → parameter form → answer and worked solution."""
 
     CSS_PATH = "drill.tcss"

@@ -2,7 +2,7 @@
 in exam style, and read the worked solution step by step.
 
 The screen holds no grading logic: :mod:`gquiz.problems` generates and checks, the study
-layer records (``record_answer(mode="drill")`` in a thread worker, committed before the
+layer records (``record_drill_attempt`` in a thread worker, committed before the
 verdict is shown).
 """
 
@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gquiz.tui.format import pct
 from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.inputs import AnswerInput
@@ -369,7 +370,7 @@ class DrillScreen(GQuizScreen[None]):
             else:
                 partial = ""
                 if v.wrong_cells and v.score > 0:
-                    partial = f"  {v.score:.0%} の要素が正解。違う要素: {v.wrong_cells_text}"
+                    partial = f"  {pct(v.score)} の要素が正解。違う要素: {v.wrong_cells_text}"
                 elif v.wrong_cells:
                     partial = f"  違う要素: {v.wrong_cells_text}"
                 if v.note:

@@ -26,6 +26,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
+from gquiz.study.formats import PACE, REAL, ExamFormat
 from gquiz.tui.format import excerpt, pct, percent
 from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
@@ -41,11 +42,6 @@ SAVE_EVERY_S = 5
 
 
 _pct = pct
-
-
-def budget_s(n: int, minutes: int) -> float:
-    """Seconds per question a format allows (the real exam: 6000 s / 145 = 41 s)."""
-    return minutes * 60 / n if n else 0.0
 
 
 def clock(seconds: float) -> str:
@@ -74,17 +70,16 @@ class ExamSetupScreen(GQuizScreen[None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
-        from gquiz.study.exam import PACE, REAL
 
         yield Header()
         presets = [
             Option(
-                f"本番形式  {REAL[0]} 問 / {REAL[1]} 分 (1問あたり約{budget_s(*REAL):.0f}秒)",
-                id=f"{REAL[0]}:{REAL[1]}",
+                f"本番形式  {REAL.questions} 問 / {REAL.minutes} 分 (1問あたり約{REAL.budget_s:.0f}秒)",
+                id=REAL.key,
             ),
             Option(
-                f"ペース練習  {PACE[0]} 問 / {PACE[1]} 分 (1問あたり約{budget_s(*PACE):.0f}秒)",
-                id=f"{PACE[0]}:{PACE[1]}",
+                f"ペース練習  {PACE.questions} 問 / {PACE.minutes} 分 (1問あたり約{PACE.budget_s:.0f}秒)",
+                id=PACE.key,
             ),
         ]
         n, m = self.start.n, self.start.minutes
@@ -92,7 +87,7 @@ class ExamSetupScreen(GQuizScreen[None]):
             presets.insert(
                 0,
                 Option(
-                    f"指定の形式  {n} 問 / {m} 分 (1問あたり約{budget_s(n, m):.0f}秒)",
+                    f"指定の形式  {n} 問 / {m} 分 (1問あたり約{ExamFormat(n, m).budget_s:.0f}秒)",
                     id=f"{n}:{m}",
                 ),
             )
@@ -118,7 +113,7 @@ class ExamSetupScreen(GQuizScreen[None]):
 
     @on(OptionList.OptionSelected, "#exam-presets")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        n, m = (int(x) for x in (event.option.id or "20:14").split(":"))
+        n, m = (int(x) for x in (event.option.id or PACE.key).split(":"))
         self.app.switch_screen(ExamScreen(None, n=n, minutes=m, seed=self.start.seed))
 
 
@@ -199,7 +194,7 @@ class ExamScreen(GQuizScreen[None]):
         if s is None:
             return
         q = s.questions[s.current]
-        budget = budget_s(s.total, s.minutes)
+        budget = ExamFormat(s.total, s.minutes).budget_s
         pace = s.pace()
         pace_text = (
             f"ペース {pace:.0f}秒/問 (目安{budget:.0f}秒)"

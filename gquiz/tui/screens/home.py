@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
 
     from gquiz.bank.repo import MajorView, SectionView, TopicView
+    from gquiz.study.stats import AreaStats, TopicStats
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class HomeScreen(GQuizScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.majors: list[MajorView] = []
-        self.stats: dict[tuple[str, str], dict[str, Any]] = {}
+        self.stats: dict[tuple[str, str], AreaStats | TopicStats] = {}
         self.selected: NodeRef | None = None
 
     def compose(self) -> ComposeResult:
@@ -143,17 +144,18 @@ class HomeScreen(GQuizScreen[None]):
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.majors = message.majors
+        st = message.stats
         self.stats = {
-            **{("major", m["id"]): m for m in message.stats["majors"]},
-            **{("section", x["id"]): x for x in message.stats["sections"]},
-            **{("topic", t["slug"]): t for t in message.stats["topics"]},
+            **{("major", m.id): m for m in st.majors},
+            **{("section", x.id): x for x in st.sections},
+            **{("topic", t.slug): t for t in st.topics},
         }
-        due = message.stats["total"]["due"]
+        due = st.total.due
         modes = self.MODES_HELP.format(due=f" ({due})" if due else "")
-        readiness = message.stats.get("readiness") or {}
-        if message.stats["total"]["attempts"] and readiness.get("questions"):
+        estimate = st.readiness.estimate
+        if st.total.record.attempts and estimate.n:
             # Readiness for the sitting: the estimate and its range (model in study/readiness).
-            modes += f"\n本番形式 145 問の{readiness['label']}"
+            modes += f"\n本番形式 {estimate.n} 問の{estimate.label()}"
         self.query_one("#modes", Static).update(modes)
         tree = self.query_one("#syllabus", Tree)
         expanded = {n.data.key for n in _walk(tree.root) if n.data and n.is_expanded}
@@ -200,20 +202,21 @@ class HomeScreen(GQuizScreen[None]):
     def _range(self, key: tuple[str, str]) -> str:
         """`定着 45-80%` (the 90 % range of the mastery estimate), or `-` before any answer."""
         st = self.stats.get(key)
-        if not st or not st["attempts"]:
+        if st is None or not st.record.attempts:
             return "-"
-        return pct_range(st["mastery_low"], st["mastery_high"])
+        return pct_range(st.record.mastery_low, st.record.mastery_high)
 
     def _mastery_lines(self, key: tuple[str, str]) -> list[str]:
         st = self.stats.get(key)
-        if not st or not st["attempts"]:
+        if st is None or not st.record.attempts:
             return ["定着度: 未学習"]
+        r = st.record
         lines = [
-            f"定着度: {pct(st['mastery'])}  (90%の範囲 {pct_range(st['mastery_low'], st['mastery_high'])})  {st['level']}",
-            f"回答 {st['attempts']} 回  正答率 {percent(st['correct'], st['attempts'])}",
+            f"定着度: {pct(r.mastery)}  (90%の範囲 {pct_range(r.mastery_low, r.mastery_high)})  {r.level}",
+            f"回答 {r.attempts} 回  正答率 {percent(r.correct, r.attempts)}",
         ]
-        if st.get("due"):
-            lines.append(f"今日の復習: {st['due']} 問")
+        if st.due:
+            lines.append(f"今日の復習: {st.due} 問")
         return lines
 
     def _major(self, key: str) -> MajorView | None:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from gquiz.labs import INSTALL_HINT, torch_available
+from gquiz.tui.format import pct
 from gquiz.tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ class GradCamScreen(_LabBase):
         names = view.class_name
         pred = view.predicted
         other = view.runner_up if self.target is None or self.target == pred else self.target
-        probs = "  ".join(f"{names(k)} {p * 100:.1f}%" for k, p in enumerate(view.probabilities))
+        probs = "  ".join(f"{names(k)} {pct(p, 1)}" for k, p in enumerate(view.probabilities))
         verdict = "正解" if pred == view.label else "不正解"
         self.query_one("#gradcam-info", Static).update(
             f"テスト画像 #{view.index}/{len(trained.test)}  正解 {names(view.label)}  "

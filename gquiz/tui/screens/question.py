@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from gquiz.study.answers import format_choice_answer
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from gquiz.study.history import ReviewItem
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(GQuizScreen[None]):
     """Opened from a results row; ←/→ (p/n) step through the same list."""
 
     BINDINGS = [

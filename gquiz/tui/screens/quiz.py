@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from gquiz.study.answers import format_choice_answer, toggle_pick
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.choice import ChoiceItem
 from gquiz.tui.widgets.prose import JaMarkdown, Prose
 
@@ -35,7 +36,7 @@ class AnswerGraded(Message):
     graded: Graded
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(GQuizScreen[None]):
     BINDINGS = [
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
         Binding("enter", "submit", "回答 / 次へ"),
@@ -186,6 +187,13 @@ class QuizScreen(Screen[None]):
         # right after cannot lose it.
         assert self.session is not None
         self.post_message(AnswerGraded(self.session.answer(picks)))
+
+    @on(Worker.StateChanged)
+    def _save_failed(self, event: Worker.StateChanged) -> None:
+        # The base class shows the error; here the screen lets the learner answer again
+        # (the picks are kept, nothing was recorded, Enter saves once the database takes it).
+        if event.worker.group == "answer" and event.state == WorkerState.ERROR:
+            self.busy = False
 
     async def on_answer_graded(self, message: AnswerGraded) -> None:
         self.busy = False

@@ -9,19 +9,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from gquiz.study.answers import format_choice_answer
 from gquiz.tui.format import excerpt, percent
 from gquiz.tui.messages import StartQuiz
+from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.start import QuizFilters
 
 if TYPE_CHECKING:
     from gquiz.study.quiz import Graded
 
 
-class ResultsScreen(Screen[None]):
+class ResultsScreen(GQuizScreen[None]):
     BINDINGS = [
         Binding("q,escape", "app.pop_screen", "戻る"),
         Binding("r", "retry", "間違えた問題をもう一度"),

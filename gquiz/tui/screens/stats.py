@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,10 +16,13 @@ from gquiz.tui.format import pct, pct_range
 from gquiz.tui.screens.base import GQuizScreen
 from gquiz.tui.widgets.prose import Prose
 
+if TYPE_CHECKING:
+    from gquiz.study.stats import LearnerStats
+
 
 @dataclass
 class StatsLoaded(Message):
-    stats: dict[str, Any]
+    stats: LearnerStats
 
 
 class StatsScreen(GQuizScreen[None]):
@@ -63,28 +66,29 @@ class StatsScreen(GQuizScreen[None]):
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         st = message.stats
-        total = st["total"]
-        if total["attempts"]:
+        total = st.total.record
+        if total.attempts:
             summary = (
-                f"回答 {total['attempts']} 回  正答率 {pct(total['accuracy'])}  "
-                f"定着度 {pct(total['mastery'])} ({pct_range(total['mastery_low'], total['mastery_high'])})  "
-                f"今日の復習 {total['due']} 問"
+                f"回答 {total.attempts} 回  正答率 {pct(total.accuracy)}  "
+                f"定着度 {pct(total.mastery)} ({pct_range(total.mastery_low, total.mastery_high)})  "
+                f"今日の復習 {st.total.due} 問"
             )
-            readiness = st.get("readiness") or {}
-            if readiness.get("questions"):
+            readiness = st.readiness
+            if readiness.estimate.n:
                 summary += (
-                    f"\n本番形式 145 問の{readiness['label']}  {readiness['calibration']['label']}"
+                    f"\n本番形式 {readiness.estimate.n} 問の{readiness.estimate.label()}  "
+                    f"{readiness.calibration.label()}"
                 )
         else:
             summary = "まだ回答がありません。問題を解くとここに成績が表示されます。"
         self.query_one("#stats-summary", Prose).update(summary)
 
-        majors = st["majors"]
+        majors = st.majors
         plt = self.query_one("#chart-mastery", PlotextPlot).plt
         plt.clear_data()
         plt.bar(
-            [m["id"].removeprefix("S") for m in majors],
-            [m["mastery"] * 100 if m["attempts"] else 0 for m in majors],
+            [m.id.removeprefix("S") for m in majors],
+            [m.record.mastery * 100 if m.record.attempts else 0 for m in majors],
             width=0.5,
         )
         plt.ylim(0, 100)
@@ -93,45 +97,41 @@ class StatsScreen(GQuizScreen[None]):
         table.clear(columns=True)
         table.add_columns("大項目", "回答", "正答率", "定着度 (90%の範囲)", "復習")
         for m in majors:
+            r = m.record
             rng = (
-                f"{pct(m['mastery'])} ({pct_range(m['mastery_low'], m['mastery_high'])})"
-                if m["attempts"]
+                f"{pct(r.mastery)} ({pct_range(r.mastery_low, r.mastery_high)})"
+                if r.attempts
                 else "-"
             )
             # The full 大項目 title: the table scrolls sideways rather than cut it.
-            table.add_row(
-                f"{m['id']} {m['title']}",
-                str(m["attempts"]),
-                pct(m["accuracy"]),
-                rng,
-                str(m["due"]),
-            )
+            table.add_row(f"{m.id} {m.title}", str(r.attempts), pct(r.accuracy), rng, str(m.due))
 
-        days = st["accuracy_by_day"][-30:]
+        days = st.accuracy_by_day[-30:]
         plt = self.query_one("#chart-accuracy", PlotextPlot).plt
         plt.clear_data()
         if days:
-            plt.plot(list(range(len(days))), [d["accuracy"] * 100 for d in days], marker="braille")
-            plt.xticks(list(range(len(days))), [d["day"][5:] for d in days])
+            plt.plot(list(range(len(days))), [d.accuracy * 100 for d in days], marker="braille")
+            plt.xticks(list(range(len(days))), [d.day[5:] for d in days])
         plt.ylim(0, 100)
         plt.title("日ごとの正答率 (%) 直近30日")
 
-        due = st["due_by_day"]
+        due = st.due_by_day
         plt = self.query_one("#chart-due", PlotextPlot).plt
         plt.clear_data()
-        plt.bar([d["day"][8:] for d in due], [d["due"] for d in due], width=0.5)
+        plt.bar([d.day.isoformat()[8:] for d in due], [d.due for d in due], width=0.5)
         plt.title("今後2週間の復習予定 (問, 日付)")
 
         weak = self.query_one("#table-weak", DataTable)
         weak.clear(columns=True)
         weak.add_columns("トピック", "中項目", "回答", "定着度 (90%の範囲)")
-        self.weak_slugs = [(t["slug"], t["title"]) for t in st["weakest_topics"]]
-        for t in st["weakest_topics"]:
+        self.weak_slugs = [(t.slug, t.title) for t in st.weakest_topics]
+        for t in st.weakest_topics:
+            r = t.record
             weak.add_row(
-                t["title"],
-                t["section"],
-                str(t["attempts"]),
-                f"{pct(t['mastery'])} ({pct_range(t['mastery_low'], t['mastery_high'])})",
+                t.title,
+                t.section,
+                str(r.attempts),
+                f"{pct(r.mastery)} ({pct_range(r.mastery_low, r.mastery_high)})",
             )
         for chart in self.query(PlotextPlot):
             chart.refresh()
