@@ -139,7 +139,7 @@ def run_plain_drill(
 ) -> int:
     """Ask ``count`` problems of ``family_id`` (seeds ``seed``, ``seed + 1``, ...); returns how many were answered.
 
-    Every answer is committed (``record_answer(mode="drill")``) before the worked solution is
+    Every answer is committed (``record_drill_attempt``) before the worked solution is
     shown. ``seed=None`` picks a random starting seed (shown in each problem's id, so the same
     problems can be asked again). Families are read from ``problems_dir`` (default: the
     bank's problems folder).

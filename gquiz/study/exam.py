@@ -23,9 +23,9 @@ from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
 from gquiz.study.formats import REAL
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
-from gquiz.study.quiz import is_correct
+from gquiz.study.quiz import attempt_record, is_correct, next_card
 from gquiz.study.readiness import predict
-from gquiz.study.review import rating_for, schedule, usual_time_ms
+from gquiz.study.review import usual_time_ms
 
 BUDGET_S = REAL.budget_s  # ≈ 41 s a question
 COMPUTATION_MAJORS = ("S4", "S5", "S6", "S8")
@@ -350,32 +350,19 @@ class ExamSession:
             items.append(ResultItem(pos, q, picks, "correct" if ok else "wrong"))
             elapsed = self.times_ms.get(pos)
             key = (q.kind, q.item_id)
-            previous = cards.get(key)
-            update = schedule(
-                previous.card if previous and previous.card else None,
-                rating_for(ok, elapsed, usual),
-                now,
-            )
             # Two problems of one family in an exam review the same card twice, in order.
-            cards[key] = CardState(update.card, update.due)
-            records.append(
-                (
-                    AttemptRecord(
-                        item_id=q.item_id,
-                        item_kind=q.kind,
-                        section_id=q.section_id,
-                        topic_slug=q.topic_slug or None,
-                        correct=ok,
-                        answer=format_choice_answer(keys_of(q, picks)),
-                        choice_order=shown_order(q),
-                        elapsed_ms=elapsed,
-                        mode="exam",
-                        exam_id=self.exam_id,
-                        at=now,
-                    ),
-                    cards[key],
-                )
+            cards[key] = next_card(cards.get(key), ok, elapsed, usual, now)
+            record = attempt_record(
+                q,
+                correct=ok,
+                answer=format_choice_answer(keys_of(q, picks)),
+                choice_order=shown_order(q),
+                elapsed_ms=elapsed,
+                mode="exam",
+                exam_id=self.exam_id,
+                at=now,
             )
+            records.append((record, cards[key]))
         recorded = self.bank.submit_exam(
             self.learner_id,
             self.exam_id,

@@ -11,7 +11,7 @@ from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank, ChoiceView, QuestionView
 from gquiz.problems.generate import Problem
 from gquiz.problems.question import explanation_md
-from gquiz.study.quiz import record_answer
+from gquiz.study.quiz import attempt_record, record_answer
 
 __all__ = ["as_question", "record_drill_attempt"]
 
@@ -48,15 +48,13 @@ def record_drill_attempt(
     elapsed_ms: int | None,
 ) -> None:
     """Commit one drill attempt (item_kind "family", item_id = the family id) and its FSRS card."""
-    record_answer(
-        bank,
-        learner_id,
+    record = attempt_record(
         as_question(problem),
         correct=correct,
         answer=answer,
+        score=score,
         elapsed_ms=elapsed_ms,
         mode="drill",
         at=utcnow(),
-        usual_ms=None,
-        score=score,
     )
+    record_answer(bank, learner_id, record, usual_ms=None)

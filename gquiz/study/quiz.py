@@ -91,9 +91,7 @@ class QuizSession:
         started = self._shown_at if self._shown_at is not None else self.clock()
         elapsed = int((self.clock() - started) * 1000)
         graded = Graded(question, tuple(sorted(picks)), is_correct(question, picks), elapsed)
-        record_answer(
-            self.bank,
-            self.learner_id,
+        record = attempt_record(
             question,
             correct=graded.correct,
             answer=format_choice_answer(graded.keys),
@@ -101,50 +99,68 @@ class QuizSession:
             elapsed_ms=elapsed,
             mode=self.mode,
             at=self.now(),
-            usual_ms=self._usual(),
         )
+        record_answer(self.bank, self.learner_id, record, self._usual())
         self.results.append(graded)
         self._shown_at = None
         return graded
 
 
 def record_answer(
-    bank: Bank,
-    learner_id: int,
+    bank: Bank, learner_id: int, record: AttemptRecord, usual_ms: float | None
+) -> None:
+    """Commit an attempt and move the item's FSRS card in the same transaction.
+
+    ``usual_ms`` is the learner's usual answering time (a slow right answer rates Hard).
+    """
+    at = record.at or utcnow()
+    previous = bank.card(learner_id, record.item_kind, record.item_id)
+    card = next_card(previous, record.correct, record.elapsed_ms, usual_ms, at)
+    bank.record_attempt(learner_id, record, card)
+
+
+def attempt_record(
     question: QuestionView,
     *,
     correct: bool,
     answer: str,
-    elapsed_ms: int | None,
     mode: str,
     at: datetime,
-    usual_ms: float | None,
+    elapsed_ms: int | None = None,
     score: float | None = None,
     exam_id: int | None = None,
     choice_order: tuple[int, ...] | None = None,
-) -> None:
-    """Commit an attempt and move the item's FSRS card in the same transaction."""
-    previous = bank.card(learner_id, question.kind, question.item_id)
+) -> AttemptRecord:
+    """What the bank stores for one answer to ``question``: its item (a question, or a
+    family for a generated problem), section and topic, and how it was answered. The quiz,
+    drills, reviews and exams all record through this."""
+    return AttemptRecord(
+        item_id=question.item_id,
+        item_kind=question.kind,
+        section_id=question.section_id,
+        topic_slug=question.topic_slug or None,
+        correct=correct,
+        answer=answer,
+        score=score,
+        elapsed_ms=elapsed_ms,
+        mode=mode,
+        exam_id=exam_id,
+        at=at,
+        choice_order=choice_order,
+    )
+
+
+def next_card(
+    previous: CardState | None,
+    correct: bool,
+    elapsed_ms: int | None,
+    usual_ms: float | None,
+    at: datetime,
+) -> CardState:
+    """The item's FSRS card after this answer (a new card for a first answer)."""
     update = schedule(
         previous.card if previous and previous.card else None,
         rating_for(correct, elapsed_ms, usual_ms),
         at,
     )
-    bank.record_attempt(
-        learner_id,
-        AttemptRecord(
-            item_id=question.item_id,
-            item_kind=question.kind,
-            section_id=question.section_id,
-            topic_slug=question.topic_slug or None,
-            correct=correct,
-            answer=answer,
-            score=score,
-            elapsed_ms=elapsed_ms,
-            mode=mode,
-            exam_id=exam_id,
-            at=at,
-            choice_order=choice_order,
-        ),
-        CardState(update.card, update.due),
-    )
+    return CardState(update.card, update.due)

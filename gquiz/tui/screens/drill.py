@@ -2,7 +2,7 @@
 in exam style, and read the worked solution step by step.
 
 The screen holds no grading logic: :mod:`gquiz.problems` generates and checks, the study
-layer records (``record_answer(mode="drill")`` in a thread worker, committed before the
+layer records (``record_drill_attempt`` in a thread worker, committed before the
 verdict is shown).
 """
 
