@@ -137,6 +137,16 @@ def shapley(players: Any, values: Any) -> Solution:
     >>> sol.answer
     {'A': 20.0, 'B': 30.0}
     """
+    names = _player_names(players)
+    n = len(names)
+    v = _game_values(values, names)
+    phi = _exact_shapley(v, n) if n <= MAX_EXACT_PLAYERS else shapley_from_values(v, n)
+    steps = _steps(names, v, phi, n <= MAX_DETAILED_PLAYERS)
+    return Solution({p: float(x) for p, x in zip(names, phi, strict=False)}, tuple(steps))
+
+
+def _player_names(players: Any) -> list[str]:
+    """The players as distinct names without commas (a coalition key joins them by commas)."""
     if isinstance(players, np.ndarray):
         players = players.tolist()
     if not isinstance(players, (list, tuple)) or not players:
@@ -146,11 +156,16 @@ def shapley(players: Any, values: Any) -> Solution:
         raise EngineError("players の名前は空でなく、カンマや前後の空白を含まないこと")
     if len(set(names)) != len(names):
         raise EngineError("players に同じ名前が重複している")
-    n = len(names)
-    if n > MAX_PLAYERS_TABLE:
-        raise EngineError(f"players が多すぎる（{n} 人、最大 {MAX_PLAYERS_TABLE} 人）")
+    if len(names) > MAX_PLAYERS_TABLE:
+        raise EngineError(f"players が多すぎる（{len(names)} 人、最大 {MAX_PLAYERS_TABLE} 人）")
+    return names
+
+
+def _game_values(values: Any, names: list[str]) -> np.ndarray:
+    """``v`` by coalition bitmask (bit j = ``names[j]``); every coalition once, finite."""
     if not isinstance(values, Mapping):
         raise EngineError('values は {"提携": 値} の JSON オブジェクトで指定してください')
+    n = len(names)
     index = {p: i for i, p in enumerate(names)}
     v = np.full(1 << n, np.nan)
     for key, val in values.items():
@@ -173,9 +188,7 @@ def shapley(players: Any, values: Any) -> Solution:
         shown = ", ".join(f'"{label(m)}"' for m in missing[:5])
         more = f" ほか {len(missing) - 5} 個" if len(missing) > 5 else ""
         raise EngineError(f"values に提携 {shown}{more} の値がない（全 {1 << n} 個の提携が必要）")
-    phi = _exact_shapley(v, n) if n <= MAX_EXACT_PLAYERS else shapley_from_values(v, n)
-    steps = _steps(names, v, phi, n <= MAX_DETAILED_PLAYERS)
-    return Solution({p: float(x) for p, x in zip(names, phi, strict=False)}, tuple(steps))
+    return v
 
 
 def _exact_shapley(v: np.ndarray, n: int) -> np.ndarray:

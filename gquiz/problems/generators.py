@@ -303,6 +303,15 @@ def gen_quant_tie(
 @helper("ctc_path")
 def gen_ctc_path(rng: np.random.Generator, word: str, length: int = 10, blank: str = "-") -> str:
     """A CTC frame sequence that collapses to ``word`` (repeats, blanks between equal letters)."""
+    frames = _ctc_frames(rng, word, blank)
+    while len(frames) < length:
+        _ctc_insert(rng, frames, blank)
+    _ctc_show_both_rules(rng, frames, blank)
+    return "".join(frames)
+
+
+def _ctc_frames(rng: np.random.Generator, word: str, blank: str) -> list[str]:
+    """Each letter once or twice, a blank between equal letters and sometimes before others."""
     frames: list[str] = []
     for i, ch in enumerate(word):
         if i and word[i - 1] == ch:
@@ -310,19 +319,26 @@ def gen_ctc_path(rng: np.random.Generator, word: str, length: int = 10, blank: s
         elif rng.integers(0, 3) == 0:
             frames.append(blank)
         frames.extend([ch] * int(rng.integers(1, 3)))
-    while len(frames) < length:
-        pos = int(rng.integers(0, len(frames) + 1))
-        prev = frames[pos - 1] if pos else None
-        nxt = frames[pos] if pos < len(frames) else None
-        # Duplicating a neighbour never changes the collapsed word; a blank does not either,
-        # unless it would split a run of one letter (that would add a letter).
-        if prev not in (None, blank) and rng.integers(0, 2):
-            frames.insert(pos, prev)
-        elif nxt not in (None, blank) and (rng.integers(0, 2) or prev == nxt):
-            frames.insert(pos, nxt)
-        elif prev != nxt or prev in (None, blank):
-            frames.insert(pos, blank)
-    # at least one blank and one repeated frame, so that both rules of the collapse matter
+    return frames
+
+
+def _ctc_insert(rng: np.random.Generator, frames: list[str], blank: str) -> None:
+    """One more frame (or none, when the drawn spot allows nothing) that keeps the word."""
+    pos = int(rng.integers(0, len(frames) + 1))
+    prev = frames[pos - 1] if pos else None
+    nxt = frames[pos] if pos < len(frames) else None
+    # Duplicating a neighbour never changes the collapsed word; a blank does not either,
+    # unless it would split a run of one letter (that would add a letter).
+    if prev not in (None, blank) and rng.integers(0, 2):
+        frames.insert(pos, prev)
+    elif nxt not in (None, blank) and (rng.integers(0, 2) or prev == nxt):
+        frames.insert(pos, nxt)
+    elif prev != nxt or prev in (None, blank):
+        frames.insert(pos, blank)
+
+
+def _ctc_show_both_rules(rng: np.random.Generator, frames: list[str], blank: str) -> None:
+    """At least one blank and one repeated frame, so that both rules of the collapse matter."""
     if blank not in frames:
         pos = int(rng.integers(1, len(frames)))
         if frames[pos - 1] == frames[pos]:
@@ -332,7 +348,6 @@ def gen_ctc_path(rng: np.random.Generator, word: str, length: int = 10, blank: s
         letters = [i for i, f in enumerate(frames) if f != blank]
         i = letters[int(rng.integers(0, len(letters)))]
         frames.insert(i, frames[i])
-    return "".join(frames)
 
 
 @helper("pick_word")

@@ -72,6 +72,35 @@ def test_key_order_is_free_and_errors():
         shapley(["A", "A"], base)
 
 
+@pytest.mark.parametrize(
+    ("players", "values", "message"),
+    [
+        ([], {}, "players はプレイヤー名のリストで指定してください"),
+        ("AB", {}, "players はプレイヤー名のリストで指定してください"),
+        (["A", "B,C"], {}, "players の名前は空でなく、カンマや前後の空白を含まないこと"),
+        (["A", " B"], {}, "players の名前は空でなく"),
+        ([f"p{i}" for i in range(17)], {}, "players が多すぎる（17 人、最大 16 人）"),
+        (["A"], [0, 1], 'values は {"提携": 値} の JSON オブジェクトで指定してください'),
+        (
+            ["A", "B"],
+            {"": 0, "A": 1, "B": 2, "A,B": 3, "B,A": 4},
+            "values に同じ提携が 2 回ある（'B,A'）",
+        ),
+        (["A"], {"": 0, "A": float("inf")}, "values['A'] には有限の数値を指定してください（inf）"),
+        (["A"], {"": 0, "A": True}, "values['A'] には有限の数値を指定してください（True）"),
+        (
+            ["A", "B", "C"],
+            {"": 0},
+            'values に提携 "A", "B", "A,B", "C", "A,C" ほか 2 個 の値がない（全 8 個の提携が必要）',
+        ),
+    ],
+)
+def test_game_messages(players, values, message: str) -> None:
+    with pytest.raises(EngineError) as err:
+        shapley(players, values)
+    assert str(err.value).startswith(message)
+
+
 def _mlp(n, seed=0, hidden=8):
     rng = np.random.default_rng(seed)
     w1, b1, w2 = rng.normal(size=(n, hidden)), rng.normal(size=hidden), rng.normal(size=hidden)
