@@ -40,7 +40,7 @@ def test_percent_edges_and_decimals() -> None:
     assert pct(0.12355, 1) == "12.4%"
     assert pct(0.5, 1) == "50.0%"  # fixed decimals keep table columns aligned
     assert pct(-0.001) == "0%"  # never "-0%"
-    assert pct_range(0.455, 0.8) == "46-80%"
+    assert pct_range(0.455, 0.8) == "46〜80%"
     assert str(pct_value(6 / 9)) == "67"
 
 
@@ -114,7 +114,7 @@ def test_readiness_label_uses_the_same_percent_and_range() -> None:
     from gquiz.study.readiness import Readiness
 
     r = Readiness(n=9, expected=6.0, low=4, high=8, per_major={})
-    assert r.label() == "予想得点 67% (90% の範囲 44-89%)"
+    assert r.label() == "予想得点 67% (90% の範囲 44〜89%)"
 
 
 def test_importing_the_formatters_is_light() -> None:

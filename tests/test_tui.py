@@ -81,7 +81,7 @@ async def test_home_note_quiz_results(settings: Settings) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "1問 0-73%" in str(app.screen.query_one("#syllabus", Tree).root.children[4].label)
+        assert "1問 0〜73%" in str(app.screen.query_one("#syllabus", Tree).root.children[4].label)
 
 
 async def test_choose_two_and_leaving_keeps_answers(settings: Settings) -> None:

@@ -95,7 +95,7 @@ class Readiness:
         }
 
     def label(self) -> str:
-        """「予想得点 62% (90% の範囲 48-75%)」"""
+        """「予想得点 62% (90% の範囲 48〜75%)」"""
         if not self.n:
             return "予想得点: -"
         return (

@@ -111,8 +111,12 @@ def percent(correct: int, total: int) -> str:
 
 
 def pct_range(low: float, high: float) -> str:
-    """A range of percentages (a 90 % interval, the middle half of a group): ``45-80%``."""
-    return f"{pct_value(low)}-{pct_value(high)}%"
+    """A range of percentages (a 90 % interval, the middle half of a group): ``45〜80%``.
+
+    The wave dash, as Japanese writes ranges: a hyphen reads as a minus next to numbers, and
+    〜 is always two cells wide (never East-Asian-ambiguous).
+    """
+    return f"{pct_value(low)}〜{pct_value(high)}%"
 
 
 def pct_done(done: int, total: int) -> str:

@@ -200,7 +200,7 @@ class HomeScreen(GQuizScreen[None]):
             self.action_note()
 
     def _range(self, key: tuple[str, str]) -> str:
-        """`定着 45-80%` (the 90 % range of the mastery estimate), or `-` before any answer."""
+        """`定着 45〜80%` (the 90 % range of the mastery estimate), or `-` before any answer."""
         st = self.stats.get(key)
         if st is None or not st.record.attempts:
             return "-"
