@@ -28,6 +28,7 @@ from gquiz.tui.start import (
 )
 
 if TYPE_CHECKING:
+    from gquiz.bank.build import Progress
     from gquiz.bank.repo import Bank, QuestionView
     from gquiz.config import Settings
 
@@ -46,7 +47,7 @@ class _Ctx:
         bank = self.bank()
         return bank, bank.learner_id(self.settings().learner)
 
-    def bank(self, build: bool = True):
+    def bank(self, build: bool = True) -> Bank:
         """Open the bank, building it first when the content changed (with a clear error if invalid)."""
         from gquiz.bank.build import BuildError
 
@@ -66,7 +67,7 @@ class _Ctx:
         return bank
 
 
-def _stderr_progress():
+def _stderr_progress() -> Progress:
     def report(done: int, total: int, what: str) -> None:
         if sys.stderr.isatty():
             click.echo(f"\r問題バンクを構築中 {done}/{total} {what[:20]:<20}", nl=False, err=True)
@@ -102,14 +103,17 @@ def _database_message(exc: Exception, ctx: click.Context) -> str | None:
         # or a file where a folder should be.
         return f"{exc.filename} に書き込めません ({exc.strerror})。GQUIZ_DATA_DIR の場所と空きを確認してください。"
     # Only errors from the database layer; its modules are loaded by then if they raised them.
-    dbfile = sys.modules.get("gquiz.bank.dbfile")
-    if dbfile is not None and isinstance(exc, dbfile.DatabaseProblem):
-        return str(exc)
-    db = sys.modules.get("gquiz.bank.db")
-    if db is None or not type(exc).__module__.startswith("sqlalchemy"):
+    if "gquiz.bank.dbfile" in sys.modules:
+        from gquiz.bank.dbfile import DatabaseProblem
+
+        if isinstance(exc, DatabaseProblem):
+            return str(exc)
+    if "gquiz.bank.db" not in sys.modules or not type(exc).__module__.startswith("sqlalchemy"):
         return None
+    from gquiz.bank.db import explain
+
     url = ctx.obj.settings().db_url if isinstance(ctx.obj, _Ctx) else ""
-    return db.explain(exc, url)
+    return explain(exc, url)
 
 
 def _run_tui(settings: Settings, start: Start | None = None) -> None:

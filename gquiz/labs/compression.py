@@ -169,7 +169,9 @@ def timing_summary(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), (q3 - q1) / 2
 
 
-def _latency(model: nn.Module, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+def _latency(
+    model: nn.Module, x: torch.Tensor, repeats: int, warmup: int = 3
+) -> tuple[float, float]:
     """(median, spread) in milliseconds of ``model(x)`` over ``repeats`` timed runs, after
     ``warmup`` untimed ones (see :func:`timing_summary`)."""
     import torch

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from gquiz.labs.compression import CompressionReport
     from gquiz.labs.gradcam_lab import GradCamView
     from gquiz.labs.texts import LabQuestion
-    from gquiz.labs.train import Trained
+    from gquiz.labs.train import Progress, Trained
 
 __all__ = ["CompressionScreen", "GradCamScreen", "LabsScreen", "lab_screen"]
 
@@ -98,7 +98,7 @@ class _LabBase(Screen[None]):
     def hide_status(self) -> None:
         self.query_one(".lab-status").display = False
 
-    def progress_callback(self):  # -> gquiz.labs.train.Progress
+    def progress_callback(self) -> Progress:
         def report(done: int, total: int, what: str) -> None:
             self.post_message(LabProgress(done, total, what))
 
