@@ -41,9 +41,6 @@ if TYPE_CHECKING:
 SAVE_EVERY_S = 5
 
 
-_pct = pct
-
-
 def clock(seconds: float) -> str:
     s = max(0, int(seconds))
     return f"{s // 60:02d}:{s % 60:02d}"
@@ -500,7 +497,7 @@ class ExamResultsScreen(GQuizScreen[None]):
         for major, (c, t) in review.per_major.items():
             row = [major, f"{c}/{t}", percent(c, t)]
             if r is not None:
-                row += [_pct(r.mastery_before.get(major)), _pct(r.mastery_after.get(major))]
+                row += [pct(r.mastery_before.get(major)), pct(r.mastery_after.get(major))]
             majors.add_row(*row)
         times = [it.time_ms for it in review.items if it.time_ms]
         if times:
