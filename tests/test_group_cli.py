@@ -137,7 +137,7 @@ def test_a_result_beside_the_group() -> None:
     }
     assert format_results(data).splitlines() == [
         "あなたの得点: 110 / 145 問",
-        "グループ (4 人): 中央値 102 問 (四分位 90〜120)",
+        "グループ (4 人): 中央値 101.5 問 (四分位 90〜120)",  # fmt_num: the one number rule
         "  S1   あなた 80%、グループの中央値 70% (60〜90%)",
         "  S5   グループの中央値 50% (25〜75%)",
         "順位 (公開を選んだメンバーのみ):",

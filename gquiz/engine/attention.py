@@ -134,6 +134,20 @@ def cosine_similarity(a: Any, b: Any) -> Solution:
     return Solution(val, (step,))
 
 
+def _word_table(vectors: Any, a: str, b: str, c: str) -> dict[str, np.ndarray]:
+    """The word vectors, all of one length, with the three words of the analogy among them."""
+    if not isinstance(vectors, Mapping) or not vectors:
+        raise EngineError('vectors は {"単語": [数値, ...]} の表で指定してください')
+    table = {str(w): as_array(vec, f"vectors[{w!r}]", ndim=1) for w, vec in vectors.items()}
+    dims = {v.shape[0] for v in table.values()}
+    if len(dims) != 1:
+        raise EngineError("vectors のベクトルの長さがそろっていない")
+    for name, word in (("a", a), ("b", b), ("c", c)):
+        if word not in table:
+            raise EngineError(f"{name} の単語 {word!r} が vectors にない")
+    return table
+
+
 @solver(
     "analogy",
     "単語ベクトルの類推 a − b + c に最も近い単語 (例: king − man + woman)",
@@ -150,15 +164,7 @@ def analogy(vectors: Any, a: str, b: str, c: str, topk: Any = 1) -> Solution:
 
     Ties keep the table's order.
     """
-    if not isinstance(vectors, Mapping) or not vectors:
-        raise EngineError('vectors は {"単語": [数値, ...]} の表で指定してください')
-    table = {str(w): as_array(vec, f"vectors[{w!r}]", ndim=1) for w, vec in vectors.items()}
-    dims = {v.shape[0] for v in table.values()}
-    if len(dims) != 1:
-        raise EngineError("vectors のベクトルの長さがそろっていない")
-    for name, word in (("a", a), ("b", b), ("c", c)):
-        if word not in table:
-            raise EngineError(f"{name} の単語 {word!r} が vectors にない")
+    table = _word_table(vectors, a, b, c)
     k = as_int(topk, "topk", min_value=1)
     target = table[a] - table[b] + table[c]
     if not np.any(target):

@@ -123,6 +123,8 @@ FORMATS = {
     "matrix": lambda v: matrix_block(v),
     "vec": lambda v: _vector(v, None),
     "code": lambda v: "`" + _inline(v) + "`",
+    # A percentage given in a statement is exact (12.5%), not rounded like a score: the
+    # problem is about that very number.
     "pct": lambda v: fmt_num(float(v) * 100) + "%",
     "list": lambda v: "、".join(str(x) for x in v),
     **{f"d{n}": _fmt_digits(n) for n in range(0, 7)},

@@ -16,7 +16,7 @@ from typing import Any
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import Bank
 from gquiz.study.exam import ExamSession
-from gquiz.text.numbers import pct, pct_range
+from gquiz.text.numbers import fmt_num, pct, pct_range
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def format_results(data: dict[str, Any]) -> str:
         )
     else:
         lines.append(
-            f"グループ ({group['members']} 人): 中央値 {group['median']:.0f} 問 (四分位 {group['q1']:.0f}〜{group['q3']:.0f})"
+            f"グループ ({group['members']} 人): 中央値 {fmt_num(group['median'])} 問 (四分位 {fmt_num(group['q1'])}〜{fmt_num(group['q3'])})"
         )
         for m in group["majors"]:
             own = (mine or {}).get("majors", {}).get(m["major"])

@@ -117,3 +117,32 @@ def test_analogy_king_queen():
     )
     with pytest.raises(EngineError, match="'emperor'"):
         analogy(vectors, "emperor", "man", "woman")
+
+
+@pytest.mark.parametrize(
+    ("vectors", "words", "message"),
+    [
+        ({}, ("a", "b", "c"), 'vectors は {"単語": [数値, ...]} の表で指定してください'),
+        ([[1, 2]], ("a", "b", "c"), 'vectors は {"単語": [数値, ...]} の表で指定してください'),
+        (
+            {"a": [1, 0], "b": [1, 0, 0]},
+            ("a", "b", "a"),
+            "vectors のベクトルの長さがそろっていない",
+        ),
+        ({"a": [1, 0], "b": [0, 1]}, ("a", "b", "z"), "c の単語 'z' が vectors にない"),
+        (
+            {"a": [1, 0], "b": [1, 0], "c": [0, 0], "d": [1, 1]},
+            ("a", "b", "c"),
+            "a − b + c がゼロベクトルになり",
+        ),
+        (
+            {"a": [1, 0], "b": [0, 1], "c": [1, 1]},
+            ("a", "b", "c"),
+            "a, b, c 以外の単語が vectors にない",
+        ),
+    ],
+)
+def test_analogy_messages(vectors, words, message: str) -> None:
+    with pytest.raises(EngineError) as err:
+        analogy(vectors, *words)
+    assert str(err.value).startswith(message)
