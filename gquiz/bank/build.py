@@ -43,11 +43,16 @@ class BuildError(InvalidSources):
 
 @dataclass(frozen=True)
 class Sources:
+    """Where the bank is built from: the content folder (topics, syllabus, blueprint) and the
+    problems folder (drill families). Both are hashed to decide whether a rebuild is due."""
+
     content: Path
     problems: Path
 
     @property
     def syllabus_path(self) -> Path:
+        """The content folder's own syllabus/keywords.tsv, or the shipped one when a learner's own
+        content folder (GQUIZ_CONTENT) has none."""
         own = self.content / "syllabus" / "keywords.tsv"
         if own.is_file():
             return own
@@ -57,6 +62,8 @@ class Sources:
         return shipped_syllabus()
 
     def syllabus(self) -> Syllabus:
+        """The syllabus every section id and keyword is checked against, read afresh on each
+        call."""
         return load_syllabus(self.syllabus_path)
 
 
@@ -141,11 +148,15 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
 
 
 def stored_hash(session: Session) -> str | None:
+    """The content hash the last build stored; None for a database never built. Compared with
+    `content_hash` to decide a rebuild and to key the bank's cache of questions."""
     row = session.get(Meta, "content_hash")
     return row.value if row else None
 
 
 def needs_build(sessions: sessionmaker[Session], sources: Sources) -> bool:
+    """True when the files' hash differs from the stored one. Hashes every content and problem file,
+    so callers ask once per start, not per screen."""
     with sessions() as session:
         return stored_hash(session) != content_hash(sources)
 

@@ -54,6 +54,9 @@ ContentError = SourceError
 
 @dataclass
 class ChoiceDoc:
+    """A choice as written: Markdown text, `- [x]` marks it right, `pinned` (written with {last})
+    keeps it last in whatever order the choices are shown."""
+
     text: str
     correct: bool
     pinned: bool = False
@@ -70,6 +73,9 @@ class PassageRef:
 
 @dataclass
 class QuestionDoc:
+    """A parsed question (or one blank of a passage, then `passage` is set); `line` is the line of
+    its heading, where a warning about the question as a whole points."""
+
     id: str
     line: int
     stem: str
@@ -81,11 +87,16 @@ class QuestionDoc:
 
     @property
     def n_correct(self) -> int:
+        """How many choices are marked right; the build stores it so a screen knows a pick-two
+        question."""
         return sum(c.correct for c in self.choices)
 
 
 @dataclass
 class TopicDoc:
+    """One parsed topic file: the front matter, the note and its questions. `path` is the display
+    path (relative to the working directory when possible) used in `path:line` errors."""
+
     path: str
     section_id: str
     slug: str
@@ -103,6 +114,9 @@ class TopicDoc:
 
 @dataclass
 class ParseResult:
+    """Everything parsed and every problem found: the build writes nothing unless `errors` is empty,
+    and `bank check` prints all of them at once."""
+
     topics: list[TopicDoc]
     errors: list[ContentError]
 
