@@ -21,6 +21,8 @@ from gquiz.bank.content import (
     ChoiceDoc,
     ContentError,
     ParseResult,
+    QuestionDoc,
+    TopicDoc,
     _display,
     content_files,
     parse_files,
@@ -41,11 +43,16 @@ class BuildError(InvalidSources):
 
 @dataclass(frozen=True)
 class Sources:
+    """Where the bank is built from: the content folder (topics, syllabus, blueprint) and the
+    problems folder (drill families). Both are hashed to decide whether a rebuild is due."""
+
     content: Path
     problems: Path
 
     @property
     def syllabus_path(self) -> Path:
+        """The content folder's own syllabus/keywords.tsv, or the shipped one when a learner's own
+        content folder (GQUIZ_CONTENT) has none."""
         own = self.content / "syllabus" / "keywords.tsv"
         if own.is_file():
             return own
@@ -55,6 +62,8 @@ class Sources:
         return shipped_syllabus()
 
     def syllabus(self) -> Syllabus:
+        """The syllabus every section id and keyword is checked against, read afresh on each
+        call."""
         return load_syllabus(self.syllabus_path)
 
 
@@ -139,11 +148,15 @@ def check(sources: Sources, paths: list[Path] | None = None) -> ParseResult:
 
 
 def stored_hash(session: Session) -> str | None:
+    """The content hash the last build stored; None for a database never built. Compared with
+    `content_hash` to decide a rebuild and to key the bank's cache of questions."""
     row = session.get(Meta, "content_hash")
     return row.value if row else None
 
 
 def needs_build(sessions: sessionmaker[Session], sources: Sources) -> bool:
+    """True when the files' hash differs from the stored one. Hashes every content and problem file,
+    so callers ask once per start, not per screen."""
     with sessions() as session:
         return stored_hash(session) != content_hash(sources)
 
@@ -203,84 +216,17 @@ def build(
             q.id: q
             for q in session.scalars(select(Question).options(selectinload(Question.choices)))
         }
-        for sec in syllabus.sections:
-            session.merge(
-                Section(
-                    id=sec.id,
-                    major=sec.major,
-                    minor=sec.minor,
-                    major_title=sec.major_title,
-                    title=sec.title,
-                    keywords=list(sec.keywords),
-                )
-            )
+        _write_sections(session, syllabus)
         report(1, total, "中項目")
         topics = sorted(
             result.topics,
             key=lambda t: (t.section_id, t.order if t.order is not None else 0, t.title),
         )
-        live_topics = {doc.slug for doc in topics}
-        live_questions = {qdoc.id for doc in topics for qdoc in doc.questions}
-        for topic in loaded:
-            if isinstance(topic, Topic) and topic.slug not in live_topics:
-                topic.active = False
-        for qid, q in existing.items():
-            if qid not in live_questions:
-                q.active = False
+        _retire_removed(loaded, existing, topics)
         for n, doc in enumerate(topics):
-            session.merge(
-                Topic(
-                    slug=doc.slug,
-                    section_id=doc.section_id,
-                    title=doc.title,
-                    note_md=doc.note,
-                    keywords=doc.keywords,
-                    drills=doc.drills,
-                    sort_order=n,
-                    source_path=doc.path,
-                    active=True,
-                    as_of=doc.as_of,
-                    sources=doc.sources or None,
-                )
-            )
-            for pos, qdoc in enumerate(doc.questions):
-                found = existing.get(qdoc.id)
-                if found is None:
-                    q = Question(id=qdoc.id, choices=[])
-                    session.add(q)
-                else:
-                    q = found
-                q.topic_slug = doc.slug
-                q.section_id = doc.section_id
-                q.stem_md = qdoc.stem
-                q.explanation_md = qdoc.explanation
-                q.difficulty = qdoc.difficulty
-                q.n_correct = qdoc.n_correct
-                q.keywords = qdoc.keywords
-                q.sort_order = n * 1000 + pos
-                q.source_path = doc.path
-                q.source_line = qdoc.line
-                q.active = True
-                ref = qdoc.passage
-                q.passage_id = ref.id if ref else None
-                q.passage_md = ref.text if ref else None
-                q.blank_label = ref.label if ref else None
-                _set_choices(q, qdoc.choices)
+            _write_topic(session, existing, n, doc)
             report(n + 2, total, doc.title)
-        live_families = {spec["id"] for spec in specs}
-        for fam in loaded:
-            if isinstance(fam, ProblemFamily) and fam.id not in live_families:
-                fam.active = False
-        for spec in specs:
-            session.merge(
-                ProblemFamily(
-                    id=spec["id"],
-                    section_id=spec["section"],
-                    title=spec["title"],
-                    spec=spec,
-                    active=True,
-                )
-            )
+        _write_families(session, loaded, specs)
         from gquiz.bank import search
 
         session.flush()
@@ -292,6 +238,96 @@ def build(
         session.merge(Meta(key="content_hash", value=digest))
         report(total, total, "完了")
     return count
+
+
+def _write_sections(session: Session, syllabus: Syllabus) -> None:
+    for sec in syllabus.sections:
+        session.merge(
+            Section(
+                id=sec.id,
+                major=sec.major,
+                minor=sec.minor,
+                major_title=sec.major_title,
+                title=sec.title,
+                keywords=list(sec.keywords),
+            )
+        )
+
+
+def _retire_removed(
+    loaded: list[Any], existing: dict[str, Question], topics: list[TopicDoc]
+) -> None:
+    """Topics and questions no longer in the content stay (attempts point at them), inactive."""
+    live_topics = {doc.slug for doc in topics}
+    live_questions = {qdoc.id for doc in topics for qdoc in doc.questions}
+    for topic in loaded:
+        if isinstance(topic, Topic) and topic.slug not in live_topics:
+            topic.active = False
+    for qid, q in existing.items():
+        if qid not in live_questions:
+            q.active = False
+
+
+def _write_topic(session: Session, existing: dict[str, Question], n: int, doc: TopicDoc) -> None:
+    """The ``n``-th topic and its questions, changed in place where they exist."""
+    session.merge(
+        Topic(
+            slug=doc.slug,
+            section_id=doc.section_id,
+            title=doc.title,
+            note_md=doc.note,
+            keywords=doc.keywords,
+            drills=doc.drills,
+            sort_order=n,
+            source_path=doc.path,
+            active=True,
+            as_of=doc.as_of,
+            sources=doc.sources or None,
+        )
+    )
+    for pos, qdoc in enumerate(doc.questions):
+        q = existing.get(qdoc.id)
+        if q is None:
+            q = Question(id=qdoc.id, choices=[])
+            session.add(q)
+        _set_question(q, doc, qdoc, n * 1000 + pos)
+
+
+def _set_question(q: Question, doc: TopicDoc, qdoc: QuestionDoc, sort_order: int) -> None:
+    q.topic_slug = doc.slug
+    q.section_id = doc.section_id
+    q.stem_md = qdoc.stem
+    q.explanation_md = qdoc.explanation
+    q.difficulty = qdoc.difficulty
+    q.n_correct = qdoc.n_correct
+    q.keywords = qdoc.keywords
+    q.sort_order = sort_order
+    q.source_path = doc.path
+    q.source_line = qdoc.line
+    q.active = True
+    ref = qdoc.passage
+    q.passage_id = ref.id if ref else None
+    q.passage_md = ref.text if ref else None
+    q.blank_label = ref.label if ref else None
+    _set_choices(q, qdoc.choices)
+
+
+def _write_families(session: Session, loaded: list[Any], specs: list[dict[str, Any]]) -> None:
+    """The problem families; one whose file is gone stays, inactive."""
+    live_families = {spec["id"] for spec in specs}
+    for fam in loaded:
+        if isinstance(fam, ProblemFamily) and fam.id not in live_families:
+            fam.active = False
+    for spec in specs:
+        session.merge(
+            ProblemFamily(
+                id=spec["id"],
+                section_id=spec["section"],
+                title=spec["title"],
+                spec=spec,
+                active=True,
+            )
+        )
 
 
 def _set_choices(q: Question, choices: list[ChoiceDoc]) -> None:

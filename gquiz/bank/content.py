@@ -54,6 +54,9 @@ ContentError = SourceError
 
 @dataclass
 class ChoiceDoc:
+    """A choice as written: Markdown text, `- [x]` marks it right, `pinned` (written with {last})
+    keeps it last in whatever order the choices are shown."""
+
     text: str
     correct: bool
     pinned: bool = False
@@ -70,6 +73,9 @@ class PassageRef:
 
 @dataclass
 class QuestionDoc:
+    """A parsed question (or one blank of a passage, then `passage` is set); `line` is the line of
+    its heading, where a warning about the question as a whole points."""
+
     id: str
     line: int
     stem: str
@@ -81,11 +87,16 @@ class QuestionDoc:
 
     @property
     def n_correct(self) -> int:
+        """How many choices are marked right; the build stores it so a screen knows a pick-two
+        question."""
         return sum(c.correct for c in self.choices)
 
 
 @dataclass
 class TopicDoc:
+    """One parsed topic file: the front matter, the note and its questions. `path` is the display
+    path (relative to the working directory when possible) used in `path:line` errors."""
+
     path: str
     section_id: str
     slug: str
@@ -103,6 +114,9 @@ class TopicDoc:
 
 @dataclass
 class ParseResult:
+    """Everything parsed and every problem found: the build writes nothing unless `errors` is empty,
+    and `bank check` prints all of them at once."""
+
     topics: list[TopicDoc]
     errors: list[ContentError]
 
@@ -438,6 +452,43 @@ class _FileParser:
         meta, blocks = self._leading_meta(tokens, start, end)
         assert meta is not None  # _is_passage saw the metadata paragraph
         difficulty, keywords = self._meta_values(meta, line)
+        blank_heads = self._blank_heads(pid, tokens, blocks, line)
+        if not blank_heads:
+            self.error(line, f"{pid}: 空欄 (### （ア） と選択肢) がありません")
+            return []
+        first = blocks[blank_heads[0]][0]
+        body_start = m[0] if blocks and (m := tokens[blocks[0][0]].map) else line
+        passage = (
+            _slice(self.lines, body_start, _span(tokens[first])[0]) if blocks[0][0] != first else ""
+        )
+        if not passage:
+            self.error(line, f"{pid}: 本文 (空欄を含む文章) がありません")
+            return []
+        labels = [
+            hit.group(1)
+            for k in blank_heads
+            if (hit := BLANK_HEADING.match(_heading_text(tokens, blocks[k][0])))  # all of them
+        ]
+        if not self._check_labels(pid, passage, labels, line):
+            return []
+        passage_end = m[0] if end < len(tokens) and (m := tokens[end].map) else len(self.lines)
+        out: list[QuestionDoc] = []
+        for n, k in enumerate(blank_heads):
+            last = blank_heads[n + 1] if n + 1 < len(blank_heads) else len(blocks)
+            stop_line = _span(tokens[blocks[last][0]])[0] if last < len(blocks) else passage_end
+            q = self._blank(
+                pid, passage, labels[n], tokens, blocks[k:last], stop_line, difficulty, keywords
+            )
+            if q is not None:
+                out.append(q)
+        if len(out) == len(blank_heads):
+            self._check_passage_keywords(pid, out, keywords, line)
+        return out
+
+    def _blank_heads(
+        self, pid: str, tokens: list[Token], blocks: list[tuple[int, int]], line: int
+    ) -> list[int]:
+        """The blocks that open a blank (``### （ア）``); any other ``###`` is an error."""
         heads = [
             k
             for k, (b, _) in enumerate(blocks)
@@ -457,22 +508,11 @@ class _FileParser:
                     f"{pid}: 穴埋め問題の ### 見出しは空欄のラベル (例: ### （ア）) です: "
                     f"{_heading_text(tokens, b)}",
                 )
-        if not blank_heads:
-            self.error(line, f"{pid}: 空欄 (### （ア） と選択肢) がありません")
-            return []
-        first = blocks[blank_heads[0]][0]
-        body_start = m[0] if blocks and (m := tokens[blocks[0][0]].map) else line
-        passage = (
-            _slice(self.lines, body_start, _span(tokens[first])[0]) if blocks[0][0] != first else ""
-        )
-        if not passage:
-            self.error(line, f"{pid}: 本文 (空欄を含む文章) がありません")
-            return []
-        labels = [
-            hit.group(1)
-            for k in blank_heads
-            if (hit := BLANK_HEADING.match(_heading_text(tokens, blocks[k][0])))  # all of them
-        ]
+        return blank_heads
+
+    def _check_labels(self, pid: str, passage: str, labels: list[str], line: int) -> bool:
+        """Labels in the order （ア）（イ）…, each used in the text, and every blank of the text
+        with its heading; False when the order is wrong (nothing can be matched then)."""
         expected = list(BLANK_LABELS[: len(labels)])
         if labels != expected:
             self.error(
@@ -480,32 +520,26 @@ class _FileParser:
                 f"{pid}: 空欄のラベルは {'・'.join(expected)} の順に並べてください "
                 f"(書かれた順: {'・'.join(labels)})",
             )
-            return []
+            return False
         in_text = BLANK_IN_TEXT.findall(passage)
         for label in labels:
             if label not in in_text:
                 self.error(line, f"{pid}: 本文に （{label}） がありません")
         for label in sorted(set(in_text) - set(labels), key=BLANK_LABELS.index):
             self.error(line, f"{pid}: 本文の （{label}） に対応する ### （{label}） がありません")
-        passage_end = m[0] if end < len(tokens) and (m := tokens[end].map) else len(self.lines)
-        out: list[QuestionDoc] = []
-        for n, k in enumerate(blank_heads):
-            last = blank_heads[n + 1] if n + 1 < len(blank_heads) else len(blocks)
-            stop_line = _span(tokens[blocks[last][0]])[0] if last < len(blocks) else passage_end
-            q = self._blank(
-                pid, passage, labels[n], tokens, blocks[k:last], stop_line, difficulty, keywords
-            )
-            if q is not None:
-                out.append(q)
-        if len(out) == len(blank_heads):
-            named = {kw for q in out for kw in q.keywords}
-            for kw in keywords:
-                if kw not in named:
-                    self.error(
-                        line,
-                        f"{pid}: キーワード「{kw}」が本文にもどの空欄の選択肢・解説にも出てきません",
-                    )
-        return out
+        return True
+
+    def _check_passage_keywords(
+        self, pid: str, out: list[QuestionDoc], keywords: list[str], line: int
+    ) -> None:
+        """Each keyword of the passage shows up in the text or in some blank."""
+        named = {kw for q in out for kw in q.keywords}
+        for kw in keywords:
+            if kw not in named:
+                self.error(
+                    line,
+                    f"{pid}: キーワード「{kw}」が本文にもどの空欄の選択肢・解説にも出てきません",
+                )
 
     def _blank(
         self,

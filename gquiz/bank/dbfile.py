@@ -22,6 +22,8 @@ class DatabaseProblem(Exception):
 
 
 def looks_like_gquiz(tables: Iterable[str]) -> bool:
+    """Whether a file's tables are gquiz's (an `alembic_version`, or 0.1.0's questions and
+    attempts): callers refuse a foreign database rather than migrate or overwrite it."""
     names = set(tables)
     return "alembic_version" in names or {"questions", "attempts"} <= names
 

@@ -45,6 +45,8 @@ class GroupError(Exception):
 
 
 def check_name(name: str) -> str:
+    """A member name that is safe to splice into DDL as a quoted role name (DDL takes no bind
+    parameters); raises GroupError, one Japanese sentence, otherwise. Returns the name."""
     if not _NAME.match(name) or name.startswith("pg_") or name == MEMBER_ROLE:
         raise GroupError(
             f"メンバー名「{name}」は使えません (英小文字で始まる英小文字・数字・_ の 2〜31 文字)。"
@@ -57,6 +59,8 @@ def _q(name: str) -> str:
 
 
 def require_postgres(engine: Engine) -> None:
+    """Study groups rely on PostgreSQL roles and row-level security; raises GroupError, one Japanese
+    sentence, for any other database."""
     if engine.dialect.name != "postgresql":
         raise GroupError("勉強会 (gquiz group) は PostgreSQL のデータベースでだけ使えます。")
 
@@ -187,6 +191,9 @@ def _create_report_views(conn: Connection) -> None:
 
 @dataclass(frozen=True)
 class Member:
+    """A member just added: the generated (or given) password and the connection URL to hand to
+    them; the password is shown only this once."""
+
     name: str
     password: str
     url: str

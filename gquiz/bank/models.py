@@ -32,10 +32,15 @@ SCHEMA_VERSION = 1
 
 
 def utcnow() -> datetime:
+    """Naive UTC now: every DateTime column stores naive UTC (SQLite keeps no zone), and local days
+    are computed from it with gquiz.config.local_day."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
+    """The declarative base; JSON columns for the dict and list annotations, so specs, cards and
+    exam items are stored as JSON on SQLite and PostgreSQL alike."""
+
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
@@ -106,6 +111,9 @@ class Question(Base):
 
 
 class Choice(Base):
+    """A choice of a question; `position` (written order) is its stable key across every
+    presentation order, so answers stored by it stay valid."""
+
     __tablename__ = "choices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     question_id: Mapped[str] = mapped_column(
@@ -133,6 +141,9 @@ class ProblemFamily(Base):
 
 
 class Learner(Base):
+    """A learner by name (`Bank.learner_id` creates one on first use); a study group member's
+    learner is always named after their PostgreSQL role."""
+
     __tablename__ = "learners"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

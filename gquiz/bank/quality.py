@@ -62,21 +62,33 @@ class CueStats:
 
     @property
     def longest_correct_rate(self) -> float | None:
+        """Share of single-answer questions whose one longest choice is the key (a tie for longest
+        never counts); None when the group has no single-answer question."""
         return self.longest_correct / self.single if self.single else None
 
     @property
     def always_longest_score(self) -> float | None:
+        """Expected score, over every question, of a learner who picks the n longest choices (n =
+        the number of keys), ties drawn at random; None for an empty group."""
         return self.always_longest / self.questions if self.questions else None
 
     @property
     def absolute_correct_rate(self) -> float | None:
+        """Share of absolute-worded choices (必ず, すべて ...) that are right, in single-answer
+        「適切な」 stems only; too low means 「absolute = wrong」 is a reliable cue. None when there
+        are none."""
         return self.absolute_correct / self.absolute_total if self.absolute_total else None
 
     @property
     def hedge_correct_rate(self) -> float | None:
+        """Share of hedged choices (場合がある, 一般に ...) that are right, in single-answer
+        「適切な」 stems only; too high means 「hedge = right」 is a reliable cue. None when there
+        are none."""
         return self.hedge_correct / self.hedge_total if self.hedge_total else None
 
     def add(self, q: QuestionDoc, stem: str) -> None:
+        """Count one question into these figures; `stem` must already be NFKC-normalised (the caller
+        normalises it once for the overall and the 大項目 figures)."""
         lengths = [choice_length(c.text) for c in q.choices]
         correct = [c.correct for c in q.choices]
         self.questions += 1
@@ -100,6 +112,8 @@ class CueStats:
                     self.hedge_correct += c.correct
 
     def as_dict(self) -> dict[str, object]:
+        """The figures under stable JSON keys for `bank check --quality --json` (rates stay None,
+        not 0, when nothing was counted)."""
         return {
             "questions": self.questions,
             "single_answer": self.single,
@@ -144,12 +158,17 @@ def _expected_longest_score(lengths: list[int], correct: list[bool], n_pick: int
 
 @dataclass
 class QualityReport:
+    """What `measure` finds: the cue figures overall and per 大項目, the thresholds crossed (these
+    fail a whole-bank `bank check`) and keyword warnings (which do not)."""
+
     overall: CueStats
     by_major: dict[int, CueStats]
     failures: list[str]
     warnings: list[ContentError]
 
     def as_dict(self) -> dict[str, object]:
+        """The report as `bank check --quality --json` prints it, thresholds included, so a reader
+        of the JSON sees the limits the figures were held to."""
         return {
             "overall": self.overall.as_dict(),
             "by_major": {f"S{m}": s.as_dict() for m, s in sorted(self.by_major.items())},

@@ -93,15 +93,22 @@ class QuestionView:
 
     @property
     def n_correct(self) -> int:
+        """How many choices are right; 2 makes it a pick-two question, so screens wait for that many
+        picks before grading (grading is all-or-nothing on the set)."""
         return sum(c.correct for c in self.choices)
 
     @property
     def correct_positions(self) -> frozenset[int]:
+        """Indexes into `choices` in this view's order (the shown order once presented), not the
+        written keys: what a learner's picks are compared with and what the answer line names."""
         return frozenset(i for i, c in enumerate(self.choices) if c.correct)
 
 
 @dataclass(frozen=True)
 class TopicView:
+    """A topic for the home tree and the note screen. `attempts`/`correct` count bank questions only
+    (not generated problems); `overview()` leaves `note` empty, only `topic()` loads it."""
+
     slug: str
     section_id: str
     title: str
@@ -124,11 +131,16 @@ class TopicView:
 
     @property
     def accuracy(self) -> float | None:
+        """None before the first attempt, so a screen shows "-" (`pct(None)`) rather than a
+        misleading 0 %."""
         return self.correct / self.attempts if self.attempts else None
 
 
 @dataclass(frozen=True)
 class SectionView:
+    """A 中項目 with its topics; its counts are the sums over those topics, so they agree with the
+    tree below it."""
+
     id: str
     major: int
     minor: int
@@ -138,41 +150,52 @@ class SectionView:
 
     @property
     def n_questions(self) -> int:
+        """Active questions of its topics (inactive ones are not counted)."""
         return sum(t.n_questions for t in self.topics)
 
     @property
     def attempts(self) -> int:
+        """Answers to its topics' bank questions; 0 when `overview()` was called without a
+        learner."""
         return sum(t.attempts for t in self.topics)
 
     @property
     def correct(self) -> int:
+        """Correct answers among `attempts`."""
         return sum(t.correct for t in self.topics)
 
 
 @dataclass(frozen=True)
 class MajorView:
+    """A 大項目 with its 中項目, as the home tree and the stats screen list it."""
+
     major: int
     title: str
     sections: tuple[SectionView, ...]
 
     @property
     def id(self) -> str:
+        """「S5」: the key a section filter takes for a whole 大項目 (`questions(section="S5")`)."""
         return f"S{self.major}"
 
     @property
     def n_questions(self) -> int:
+        """Active questions of all its 中項目."""
         return sum(s.n_questions for s in self.sections)
 
     @property
     def attempts(self) -> int:
+        """Answers to its bank questions; 0 when `overview()` was called without a learner."""
         return sum(s.attempts for s in self.sections)
 
     @property
     def correct(self) -> int:
+        """Correct answers among `attempts`."""
         return sum(s.correct for s in self.sections)
 
     @property
     def accuracy(self) -> float | None:
+        """None before the first attempt, so a screen shows "-" (`pct(None)`) rather than 0 %."""
         return self.correct / self.attempts if self.attempts else None
 
 
@@ -386,6 +409,8 @@ class Bank:
 
     # -- building ---------------------------------------------------------------------------
     def needs_build(self) -> bool:
+        """True when the content files changed since the stored build. Always False for a group
+        member's connection: only the organiser builds the shared bank."""
         if self.member_role is not None:
             return False  # only the organiser builds the shared bank
         return builder.needs_build(self.sessions, self.sources)
@@ -499,6 +524,8 @@ class Bank:
         return [MajorView(m, titles[m], tuple(secs)) for m, secs in sorted(majors.items())]
 
     def topic(self, slug: str) -> TopicView | None:
+        """One topic with its note Markdown (which `overview()` leaves out); None for an unknown
+        slug, which the CLI and the note screen turn into a message. No learner counts here."""
         with self.sessions() as session:
             t = session.get(Topic, slug)
             if t is None:
@@ -587,6 +614,8 @@ class Bank:
             return {i: (t, s) for i, t, s in rows}
 
     def families(self) -> list[dict[str, Any]]:
+        """The active drill families' specs as stored by the last build (copied dicts), so drills
+        and exams read families without re-reading problems/*.yaml."""
         with self.sessions() as session:
             return [
                 dict(f.spec)
@@ -745,11 +774,14 @@ class Bank:
             return row.id
 
     def group_exams(self) -> list[dict[str, Any]]:
+        """Every shared exam of the study group, earliest opening first, as dicts of the GroupExam
+        columns (the keyword arguments of `SharedExam`)."""
         with self.sessions() as session:
             rows = session.scalars(select(GroupExam).order_by(GroupExam.opens_at)).all()
             return [_group_exam_dict(r) for r in rows]
 
     def group_exam(self, exam_id: int) -> dict[str, Any] | None:
+        """One shared exam's columns (as `group_exams()` gives them); None for an unknown id."""
         with self.sessions() as session:
             row = session.get(GroupExam, exam_id)
             return _group_exam_dict(row) if row else None
@@ -765,6 +797,8 @@ class Bank:
         return (row[0], row[1] is not None) if row else None
 
     def group_exam_own_result(self, learner_id: int, exam_id: int) -> dict[str, Any] | None:
+        """The learner's own graded sitting of a shared exam: score, total and the accuracy (0–1)
+        per 大項目 id (「S5」); None until they have submitted it."""
         with self.sessions() as session:
             exam = session.scalars(
                 select(Exam).where(
@@ -811,6 +845,8 @@ class Bank:
         return out
 
     def group_exam_leaderboard(self, exam_id: int) -> list[dict[str, Any]]:
+        """(name, score) of the members who opted in with `set_share_score`, best first; through a
+        SECURITY DEFINER function, so a member never reads other members' exam rows."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT name, score FROM gquiz_group_exam_leaderboard(:g)"), {"g": exam_id}
@@ -876,6 +912,7 @@ class Bank:
         return retry_locked(run)
 
     def exam(self, exam_id: int) -> ExamRecord | None:
+        """One stored exam (submitted or not) as a plain record; None for an unknown id."""
         with self.sessions() as session:
             exam = session.get(Exam, exam_id)
             return _exam_record(exam) if exam is not None else None
@@ -1010,6 +1047,8 @@ class Bank:
 
     # -- review cards -------------------------------------------------------------------------
     def card(self, learner_id: int, item_kind: str, item_id: str) -> CardState | None:
+        """The item's stored review card, or None when it was never reviewed nor flagged (a new card
+        is then scheduled from scratch)."""
         with self.sessions() as session:
             row = session.get(ReviewCard, (learner_id, item_kind, item_id))
             return CardState(row.card, row.due, row.flagged) if row else None
@@ -1162,6 +1201,7 @@ class Bank:
             return search.search(conn, query, limit)
 
     def close(self) -> None:
+        """Release the engine's pooled connections; the Bank must not be used afterwards."""
         self.engine.dispose()
 
 

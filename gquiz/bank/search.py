@@ -108,6 +108,9 @@ class SearchDoc:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One ranked search result with the matching lines marked 【…】; `title_hit` says whether the
+    query was found in the title or heading, which ranks it above a mention in the text."""
+
     kind: str
     ref: str
     anchor: str
@@ -119,6 +122,8 @@ class SearchHit:
 
     @property
     def label(self) -> str:
+        """The result's one-line heading for the search screen and `gquiz search`: its kind in
+        Japanese, title, section and where in the topic it sits."""
         kinds = {"note": "ノート", "question": "問題", "keyword": "キーワード"}
         where = self.topic_title + (f" › {self.anchor}" if self.anchor else "")
         return f"[{kinds.get(self.kind, self.kind)}] {self.title}  ({self.section_id} {where})"

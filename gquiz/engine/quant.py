@@ -168,8 +168,8 @@ def _axis(axis: Any, x: np.ndarray) -> int:
 
 def _quantize(
     x: np.ndarray,
-    scale: np.ndarray,
-    zp: np.ndarray,
+    scale: np.ndarray | np.float64,
+    zp: np.ndarray | np.int64,
     dtype: str,
     rounding: str,
 ) -> tuple[np.ndarray, list[Step]]:

@@ -154,6 +154,8 @@ class ResultItem:
 
     @property
     def label(self) -> str:
+        """The status in Japanese (正解 / 不正解 / 未回答) for a results list; an unanswered
+        question is its own status, never a wrong one."""
         return {"correct": "正解", "wrong": "不正解", "unanswered": "未回答"}[self.status]
 
 
@@ -175,6 +177,7 @@ class ExamResult:
 
     @property
     def answered(self) -> int:
+        """Questions with an answer: what became attempts (unanswered ones are not recorded)."""
         return self.total - len(self.unanswered)
 
 
@@ -208,6 +211,8 @@ class ExamSession:
         seed: int | None = None,
         group_exam_id: int | None = None,
     ) -> ExamSession:
+        """Draw a new exam by the blueprint (a random seed unless given), fix its choice orders and
+        store it before returning, so it can be resumed from the first answer on."""
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
         questions = draw_orders(items, item_views(bank, items), seed)
@@ -242,9 +247,12 @@ class ExamSession:
     # -- answering ------------------------------------------------------------------------------
     @property
     def total(self) -> int:
+        """Questions in the exam: fewer than asked when the bank has too few for the blueprint."""
         return len(self.questions)
 
     def answer(self, pos: int, picks: list[int], save: bool = True) -> None:
+        """Set the picks (positions in the shown order) for question `pos`; empty picks clear it, as
+        unanswered. `save=False` leaves the write to the caller (the TUI saves from a worker)."""
         with self.lock:
             if picks:
                 self.answers[pos] = sorted(picks)
@@ -254,6 +262,8 @@ class ExamSession:
             self.save()
 
     def toggle_flag(self, pos: int, save: bool = True) -> bool:
+        """Flag or unflag question `pos` for a second look; returns whether it is now flagged.
+        `save=False` leaves the write to the caller, as in `answer`."""
         with self.lock:
             self.flags.symmetric_difference_update({pos})
             flagged = pos in self.flags
@@ -268,6 +278,8 @@ class ExamSession:
             self.remaining_s = max(0.0, self.remaining_s - ms / 1000)
 
     def unanswered(self) -> list[int]:
+        """Positions (0-based) still without an answer, for the jump dialog and the submit
+        warning."""
         return [i for i in range(self.total) if i not in self.answers]
 
     def pace(self) -> float | None:

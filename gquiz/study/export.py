@@ -21,6 +21,9 @@ FORMATS = ("md", "html", "json")
 
 
 def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
+    """The exam `(n, seed)` gives (the same questions and choice orders a timed exam of that seed
+    shows) as plain data, answers as 1-based shown positions. Nothing is stored: printing an exam
+    records no sitting. The JSON export is exactly this."""
     items = assemble(bank, n, seed)
     questions = draw_orders(items, item_views(bank, items), seed)
     titles = {s.id: f"{s.id} {s.title}" for m in bank.overview() for s in m.sections}
@@ -82,6 +85,8 @@ def _choose_note(q: dict[str, Any]) -> str:
 
 
 def to_markdown(data: dict[str, Any]) -> str:
+    """Questions first, each passage once above its blanks, then the answer key with the
+    explanations on its own, so the key can be held back from the sheet."""
     out = [f"# G検定 模擬試験 ({data['n_questions']} 問, seed {data['seed']})", ""]
     for i, q in enumerate(data["questions"]):
         lead = _passage_lead(data, i)
@@ -115,6 +120,8 @@ table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: 0
 
 
 def to_html(data: dict[str, Any]) -> str:
+    """The same layout as `to_markdown` as one printable page; the answer key starts on a new page.
+    Bank text goes through markdown-it with raw HTML off, so nothing in it becomes a tag."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
     def block(text: str) -> str:
@@ -157,6 +164,8 @@ def to_html(data: dict[str, Any]) -> str:
 
 
 def render(data: dict[str, Any], fmt: str) -> str:
+    """The export in `fmt` (one of FORMATS); raises ValueError for any other, which the CLI's choice
+    of formats never passes."""
     if fmt == "md":
         return to_markdown(data)
     if fmt == "html":

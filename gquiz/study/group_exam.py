@@ -21,6 +21,9 @@ from gquiz.text.numbers import fmt_num, pct, pct_range
 
 @dataclass(frozen=True)
 class SharedExam:
+    """A published shared exam (the columns of `Bank.group_exams`). The seed makes every member's
+    sitting the same questions in the same orders; the times are naive, as stored."""
+
     id: int
     title: str
     seed: int
@@ -30,9 +33,13 @@ class SharedExam:
     closes_at: datetime
 
     def is_open(self, now: datetime) -> bool:
+        """Whether members may start it at `now` (closing time excluded). `now` must be naive like
+        the stored times; the CLI and the TUI pass `utcnow()`."""
         return self.opens_at <= now < self.closes_at
 
     def label(self) -> str:
+        """One line for `gquiz group exams` and the TUI's notice: id, title, size, minutes and the
+        window, printed as stored (no zone conversion)."""
         return (
             f"#{self.id} {self.title} ({self.n_questions} 問 / {self.minutes} 分、"
             f"{self.opens_at:%m/%d %H:%M}〜{self.closes_at:%m/%d %H:%M})"
@@ -82,6 +89,8 @@ def results(bank: Bank, learner_id: int, exam_id: int) -> dict[str, Any]:
 
 
 def format_results(data: dict[str, Any]) -> str:
+    """`results()` as the text `gquiz group results` prints: the member's score, the group's median
+    and quartiles (only once MIN_MEMBERS have submitted) and the opt-in leaderboard."""
     mine, group = data["mine"], data["group"]
     lines = []
     if mine:

@@ -46,6 +46,9 @@ def point_biserial(right: list[bool], rest: list[float]) -> float | None:
 
 @dataclass(frozen=True)
 class ItemStat:
+    """One question's item analysis over the members' latest answers: share right and the
+    point-biserial discrimination (None when the answers or the rest scores do not vary)."""
+
     question_id: str
     answers: int
     p_correct: float
@@ -53,6 +56,9 @@ class ItemStat:
 
     @property
     def flagged(self) -> bool:
+        """Worth a content review: enough answers (MIN_ANSWERS) and a discrimination below
+        FLAG_BELOW, the sign of a wrong key or two defensible answers. Too few answers never
+        flag."""
         return (
             self.answers >= MIN_ANSWERS
             and self.discrimination is not None
@@ -154,6 +160,8 @@ def report(conn: Connection, now: datetime | None = None) -> dict[str, Any]:
 
 
 def format_report(data: dict[str, Any]) -> str:
+    """The organiser's report (`gquiz group report`) as text: per-大項目 medians, the group's weak
+    topics and the questions flagged for review."""
     lines = [
         f"メンバー {data['members']} 人 (今週 回答したのは {data['active_this_week']} 人)",
         "",

@@ -48,6 +48,8 @@ class ExamReview:
 
     @property
     def unanswered(self) -> int:
+        """Questions left without an answer (empty picks): shown apart from the wrong ones, as they
+        were never recorded as attempts."""
         return sum(1 for it in self.items if not it.picks)
 
 
@@ -64,6 +66,7 @@ class Sitting:
 
     @property
     def title(self) -> str:
+        """The sitting's kind in Japanese for the 履歴 list (an unknown mode is shown as stored)."""
         return MODE_NAMES.get(self.kind, self.kind)
 
 

@@ -32,6 +32,9 @@ _SENTENCE_END = re.compile(r"(?<=[。．!?！？])")
 
 @dataclass
 class TopicSheet:
+    """One topic's part of the sheet, already cut to size (at most MAX_TERMS terms, MAX_FORMULAS
+    formulas, MAX_MISTAKES mistakes) so the renderers only lay it out."""
+
     section_id: str
     section_title: str
     slug: str
@@ -111,6 +114,8 @@ def terms_of(note: str) -> list[tuple[str, str]]:
 
 
 def formulas_of(note: str) -> list[str]:
+    """The note's code spans that contain `=`, first MAX_FORMULAS, duplicates dropped: the formulas
+    worth having at hand, in the note's order."""
     found: list[str] = []
     for code in _CODE.findall(note):
         if "=" in code and code not in found:
@@ -177,6 +182,8 @@ def _wrong_facts(bank: Bank, learner_id: int) -> dict[str, list[tuple[str, str]]
 
 
 def to_markdown(sheets: list[TopicSheet], title: str) -> str:
+    """The sheet as Markdown: one heading per 中項目 and per topic (with its 時点 date when the note
+    has one), a line saying so when no topic was chosen."""
     out = [f"# {title}", ""]
     section = None
     for s in sheets:
@@ -208,6 +215,8 @@ code { background: #f2f2f2; } .mistakes { color: #8a1f11; }
 
 
 def to_html(sheets: list[TopicSheet], title: str) -> str:
+    """The sheet as one printable page in two columns, every piece of text escaped (a term from a
+    note never becomes a tag)."""
     esc = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -239,6 +248,8 @@ def to_html(sheets: list[TopicSheet], title: str) -> str:
 
 
 def render(sheets: list[TopicSheet], fmt: str, title: str = "G検定 カンペ") -> str:
+    """The sheet in `fmt` ("md" or "html"); raises ValueError for any other, which the CLI's choice
+    of formats never passes."""
     if fmt == "md":
         return to_markdown(sheets, title)
     if fmt == "html":
@@ -247,4 +258,5 @@ def render(sheets: list[TopicSheet], fmt: str, title: str = "G検定 カンペ")
 
 
 def as_json(sheets: list[TopicSheet]) -> list[dict[str, Any]]:
+    """The sheets as plain dicts (field names as keys) for JSON output."""
     return [s.__dict__ for s in sheets]

@@ -22,6 +22,9 @@ MASTERED_LOWER = 0.8
 
 @dataclass(frozen=True)
 class Mastery:
+    """One area's evidence and what it supports: raw counts, the recency-weighted counts, the
+    Laplace estimate and its 90 % range. Screens show the range, not only the estimate."""
+
     attempts: int
     correct: int
     weighted_n: float
@@ -32,10 +35,14 @@ class Mastery:
 
     @property
     def accuracy(self) -> float | None:
+        """The plain share of right answers (unweighted); None before the first attempt, so nothing
+        pretends a learner with no answers scored 0 %."""
         return self.correct / self.attempts if self.attempts else None
 
     @property
     def mastered(self) -> bool:
+        """定着 only when the low end of the 90 % range clears MASTERED_LOWER: a lucky streak of a
+        few answers is not enough."""
         return self.low >= MASTERED_LOWER
 
     @property
@@ -50,6 +57,8 @@ class Mastery:
         return "学習中"
 
     def to_json(self) -> dict[str, float | int | str | None]:
+        """Rounded to 4 places under the `stats --json` keys (the order is part of that
+        interface)."""
         return {
             "attempts": self.attempts,
             "correct": self.correct,
@@ -76,6 +85,8 @@ def wilson(successes: float, n: float, z: float = Z90) -> tuple[float, float]:
 
 
 def recency_weight(at: datetime, now: datetime) -> float:
+    """How much an attempt at `at` counts at `now` (1 today, ½ after HALF_LIFE_DAYS); both naive
+    UTC. A time after `now` (clock skew) counts 1, never more."""
     age_days = max(0.0, (now - at).total_seconds() / 86400)
     weight: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
     return weight
@@ -93,24 +104,30 @@ class MasteryAccumulator:
         self.wc = 0.0
 
     def add(self, correct: bool, weight: float) -> None:
+        """Count one answer with its recency weight (from `recency_weight`)."""
         self.attempts += 1
         self.correct += int(correct)
         self.wn += weight
         self.wc += weight * correct
 
     def merge(self, other: MasteryAccumulator) -> None:
+        """Add another accumulator's counts, so a 大項目 and the total are folded from their parts
+        without walking the attempts again."""
         self.attempts += other.attempts
         self.correct += other.correct
         self.wn += other.wn
         self.wc += other.wc
 
     def result(self) -> Mastery:
+        """The figures so far; an empty accumulator gives estimate ½ and range 0–1 (no evidence)."""
         low, high = wilson(self.wc, self.wn)
         estimate = (self.wc + 1) / (self.wn + 2)
         return Mastery(self.attempts, self.correct, self.wn, self.wc, estimate, low, high)
 
 
 def mastery_of(attempts: Iterable[tuple[bool, datetime]], now: datetime) -> Mastery:
+    """Mastery of (correct, when) pairs at `now`: the one-call form of MasteryAccumulator for a
+    short list; `learner_stats` folds rollup counts instead."""
     acc = MasteryAccumulator()
     for correct, at in attempts:
         acc.add(correct, recency_weight(at, now))

@@ -29,6 +29,8 @@ class Graded:
 
     @property
     def keys(self) -> tuple[int, ...]:
+        """The picks as choice keys (written positions), what the attempt stores, so a later
+        presentation order never changes what an old answer meant."""
         return keys_of(self.question, self.picks)
 
 
@@ -59,18 +61,23 @@ class QuizSession:
 
     @property
     def index(self) -> int:
+        """How many questions are answered: the 0-based index of the current one, and the count the
+        CLI reports when a quiz is interrupted."""
         return len(self.results)
 
     @property
     def finished(self) -> bool:
+        """True once every question has an answer; `answer()` raises RuntimeError after that."""
         return self.index >= len(self.questions)
 
     @property
     def current(self) -> QuestionView | None:
+        """The question to show now (choices in this session's order), None once finished."""
         return None if self.finished else self.questions[self.index]
 
     @property
     def n_correct(self) -> int:
+        """Right answers so far (for the progress line and the end of the quiz)."""
         return sum(r.correct for r in self.results)
 
     def _usual(self) -> float | None:

@@ -68,6 +68,9 @@ def _quantile(pmf: list[float], q: float) -> int:
 
 @dataclass(frozen=True)
 class Readiness:
+    """The predicted score of a real-format exam: expected right answers and the 5th–95th percentile
+    range (counts of questions, not shares), with the expected share per 大項目."""
+
     n: int
     expected: float  # expected number of right answers
     low: int  # 5th percentile
@@ -76,9 +79,12 @@ class Readiness:
 
     @property
     def share(self) -> float:
+        """Expected share right (0–1); 0.0 for an empty exam rather than a division by zero."""
         return self.expected / self.n if self.n else 0.0
 
     def as_json(self) -> dict[str, Any]:
+        """The estimate for `stats --json` and for storing with an exam (`calibration` later reads
+        `expected_share`, `low` and `high` back), rounded, with the model named in Japanese."""
         return {
             "questions": self.n,
             "expected": round(self.expected, 2),
@@ -129,12 +135,17 @@ def predict(evidence: Mapping[str, tuple[float, float]], counts: Mapping[str, in
 
 @dataclass(frozen=True)
 class Calibration:
+    """How past estimates matched the exams that followed: mean absolute error (share of the
+    questions) and how many results fell inside their 90 % range. Shown so a learner can judge the
+    estimate."""
+
     exams: int
     mean_abs_error: float | None  # in share of the exam's questions
     inside: int  # results inside their 90 % range
     rows: list[dict[str, Any]]
 
     def as_json(self) -> dict[str, Any]:
+        """The calibration for `stats --json`, each past exam's row included (`history`)."""
         return {
             "exams": self.exams,
             "mean_abs_error": None
@@ -145,6 +156,8 @@ class Calibration:
         }
 
     def label(self) -> str:
+        """One Japanese sentence for the stats screen: the mean error in points and the hits of the
+        range, or an invitation to sit an exam when none has a stored prediction."""
         if not self.exams:
             return "模擬試験を受けると、予想と結果のずれをここに示します。"
         return (

@@ -25,6 +25,9 @@ MIN_TIMES_FOR_USUAL = 5
 
 @dataclass(frozen=True)
 class CardUpdate:
+    """A card after one review: FSRS's card as a JSON-able dict (stored as is), its next due time as
+    naive UTC, and the rating applied (again / hard / good)."""
+
     card: dict[str, Any]
     due: datetime  # naive UTC, as stored
     rating: str

@@ -43,6 +43,7 @@ class Record:
 
     @classmethod
     def of(cls, m: Mastery) -> Record:
+        """Round once, here, so the screens and `stats --json` show the same figures."""
         return cls(
             attempts=m.attempts,
             correct=m.correct,
@@ -56,6 +57,7 @@ class Record:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The record's keys in field order, merged into every area's JSON entry."""
         return asdict(self)
 
 
@@ -70,12 +72,16 @@ class AreaStats:
     record: Record
 
     def to_json(self) -> dict[str, Any]:
+        """The area's `stats --json` entry: its own keys, then the record's."""
         head = {"id": self.id, "title": self.title, "questions": self.questions, "due": self.due}
         return {**head, **self.record.to_json()}
 
 
 @dataclass(frozen=True)
 class TopicStats:
+    """A topic's figures. `questions` counts its active bank questions; its record counts bank
+    questions only (generated problems count in their section and family)."""
+
     slug: str
     section: str
     title: str
@@ -84,6 +90,7 @@ class TopicStats:
     record: Record
 
     def to_json(self) -> dict[str, Any]:
+        """The topic's `stats --json` entry: its own keys, then the record's."""
         head = {
             "slug": self.slug,
             "section": self.section,
@@ -117,21 +124,28 @@ class FamilyStats:
     record: Record
 
     def to_json(self) -> dict[str, Any]:
+        """The family's `stats --json` entry; `section` is None for a family no longer in the
+        bank."""
         return {"id": self.id, "section": self.section, **self.record.to_json()}
 
 
 @dataclass(frozen=True)
 class TotalStats:
+    """The learner's figures over everything answered (bank questions and generated problems)."""
+
     due: int
     """「今日の復習」: the review cards due today."""
     record: Record
 
     def to_json(self) -> dict[str, Any]:
+        """The `total` entry of `stats --json`."""
         return {"due": self.due, **self.record.to_json()}
 
 
 @dataclass(frozen=True)
 class DayAccuracy:
+    """The answers of one local day that has any (days without answers are left out, not 0 %)."""
+
     day: str
     """The local day, YYYY-MM-DD."""
     attempts: int
@@ -139,9 +153,12 @@ class DayAccuracy:
 
     @property
     def accuracy(self) -> float:
+        """Rounded to 4 places like every figure of `stats --json`; never divides by zero, as a day
+        is listed only when it has answers."""
         return round(self.correct / self.attempts, 4)
 
     def to_json(self) -> dict[str, Any]:
+        """One entry of `accuracy_by_day` in `stats --json`."""
         return {
             "day": self.day,
             "attempts": self.attempts,
@@ -152,10 +169,13 @@ class DayAccuracy:
 
 @dataclass(frozen=True)
 class DayDue:
+    """Review cards falling due on a local day; cards overdue already count on today."""
+
     day: date
     due: int
 
     def to_json(self) -> dict[str, Any]:
+        """One entry of `due_by_day` in `stats --json` (the day as YYYY-MM-DD)."""
         return {"day": self.day.isoformat(), "due": self.due}
 
 
@@ -167,6 +187,8 @@ class ReadinessStats:
     calibration: Calibration
 
     def to_json(self) -> dict[str, Any]:
+        """The `readiness` entry of `stats --json`: the estimate and its calibration, each with the
+        Japanese label the screens show."""
         cal = self.calibration
         return {
             **self.estimate.as_json(),

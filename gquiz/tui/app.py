@@ -14,8 +14,11 @@ from gquiz.tui.messages import BankFailed, BankProgress, BankReady, StartQuiz
 from gquiz.tui.start import ExamStart, FamilyStart, LabStart, NoteStart, QuizStart, Start
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from gquiz.bank.repo import Bank
     from gquiz.config import Settings
+    from gquiz.study.exam import ExamSession
 
 
 class GQuizApp(App[None]):
@@ -53,7 +56,7 @@ class GQuizApp(App[None]):
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._save_theme)
 
-    def _save_theme(self, theme: Any) -> None:
+    def _save_theme(self, theme: Theme) -> None:
         """The theme picked in the command palette (Ctrl+P) is kept for the next run."""
         from gquiz.tui.prefs import save_pref
 
@@ -197,7 +200,7 @@ class GQuizApp(App[None]):
         if session is not None:
             self.call_from_thread(self._ask_resume, session)
 
-    def _ask_resume(self, session: Any) -> None:
+    def _ask_resume(self, session: ExamSession) -> None:
         from gquiz.tui.screens.exam import ExamScreen, ResumeDialog
 
         def answer(resume: bool | None) -> None:
@@ -209,7 +212,7 @@ class GQuizApp(App[None]):
         self.push_screen(ResumeDialog(session), answer)
 
     @work(thread=True, group="resume", exit_on_error=False, description="模擬試験を破棄")
-    def discard_exam(self, session: Any) -> None:
+    def discard_exam(self, session: ExamSession) -> None:
         session.discard()
 
     def on_bank_progress(self, message: BankProgress) -> None:

@@ -19,6 +19,8 @@ target_metadata = Base.metadata
 
 
 def run_offline() -> None:
+    """`alembic upgrade --sql`: print the SQL for a URL without connecting (useful for the baseline
+    only; the later revisions read data and need a database)."""
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
@@ -30,6 +32,9 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
+    """Run on the connection gquiz.bank.db hands over (already locked, one transaction for every
+    step); without one, on `sqlalchemy.url` for a bare `alembic` command. RuntimeError when neither
+    is given."""
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(

@@ -9,7 +9,7 @@ works — and says how to install torch — when torch is missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -66,9 +66,7 @@ class CompressionMeasured(Message, bubble=False):
     report: CompressionReport
 
 
-def lab_screen(
-    name: str, seed: int = 0, index: int = 0, target: int | None = None, **_: Any
-) -> Screen[None]:
+def lab_screen(name: str, seed: int = 0, index: int = 0, target: int | None = None) -> Screen[None]:
     """The screen for ``gquiz lab NAME`` (the app's ``start=LabStart(...)``)."""
     if not torch_available():
         return LabsScreen()
@@ -124,14 +122,21 @@ class LabsScreen(Screen[None]):
     CSS_PATH = "labs.tcss"
     BINDINGS = [Binding("q,escape", "app.pop_screen", "戻る")]
 
-    def __init__(self, name: str | None = None, **options: Any) -> None:
-        """``name`` (``gradcam`` / ``compression``) opens that lab at once, with ``options``
-        (``seed``, ``index``, ``target``) passed to :func:`lab_screen`."""
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        seed: int | None = None,
+        index: int | None = None,
+        target: int | None = None,
+    ) -> None:
+        """``name`` (``gradcam`` / ``compression``) opens that lab at once, with the options
+        passed to :func:`lab_screen` (None: the lab's default)."""
         super().__init__()
         self.open_first = name if name in ("gradcam", "compression") else None
-        self.options = {
-            k: v for k, v in options.items() if k in ("seed", "index", "target") and v is not None
-        }
+        self.seed = 0 if seed is None else seed
+        self.index = 0 if index is None else index
+        self.target = target
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,7 +167,9 @@ class LabsScreen(Screen[None]):
             menu.focus()
             if self.open_first is not None:
                 # `gquiz lab NAME` opens the lab over this menu, so Esc comes back here.
-                self.app.push_screen(lab_screen(self.open_first, **self.options))
+                self.app.push_screen(
+                    lab_screen(self.open_first, self.seed, self.index, self.target)
+                )
 
     @on(OptionList.OptionSelected, "#labs-menu")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -180,6 +180,8 @@ def _tables() -> dict[str, tuple[list[sa.schema.SchemaItem], list[tuple[str, lis
 
 
 def upgrade() -> None:
+    """Create each 0.1.0 table that is missing, so a 0.1.0 file is adopted as it is and a new one is
+    made whole; existing tables are never altered (that is a later revision's job)."""
     # Offline (`alembic upgrade --sql`) there is no database to look at: every table is new.
     existing = (
         set() if context.is_offline_mode() else set(sa.inspect(op.get_bind()).get_table_names())
@@ -193,4 +195,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Never: there is nothing before the baseline. Raises NotImplementedError; a learner goes back
+    with `gquiz db restore` (a backup)."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

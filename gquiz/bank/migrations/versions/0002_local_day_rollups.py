@@ -23,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Recount attempt_days in the local zone gquiz runs in now (inside the migration's transaction;
+    the session is only flushed, the caller commits)."""
     from gquiz.bank.repo import rebuild_rollups
     from gquiz.config import local_zone
 
@@ -32,4 +34,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Not supported: the recount replaced the UTC-day rows. Raises NotImplementedError; restore
+    the backup taken before the upgrade instead."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

@@ -21,6 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create last_results and fill it from the history once, inside the migration's transaction
+    (flushed here, committed by the caller); afterwards every recorded answer keeps it in step."""
     op.create_table(
         "last_results",
         sa.Column("learner_id", sa.Integer, sa.ForeignKey("learners.id"), primary_key=True),
@@ -40,4 +42,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Not supported (gquiz migrations only add): raises NotImplementedError; restore a backup taken
+    before the upgrade instead."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

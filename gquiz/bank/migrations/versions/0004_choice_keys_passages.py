@@ -28,6 +28,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Add only nullable or defaulted columns, so every 0003 row stays valid and no history is
+    rewritten; the next build fills the content columns."""
     op.add_column("attempts", sa.Column("choice_order", sa.JSON, nullable=True))
     op.add_column(
         "choices", sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false())
@@ -40,4 +42,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Not supported: dropping `choice_order` would lose the shown order of every answer since.
+    Raises NotImplementedError; restore a backup instead."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

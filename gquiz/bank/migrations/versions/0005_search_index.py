@@ -23,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create the empty search tables (and on SQLite the FTS5 trigram index over them); the next
+    build fills them, as they are derived from content only."""
     op.create_table(
         "search_docs",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -49,4 +51,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Not supported (gquiz migrations only add): raises NotImplementedError; restore a backup
+    instead."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")

@@ -23,6 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Add the shared exams table and two columns that default to "not in a group" (no
+    group_exam_id, share_score false), so existing rows mean what they meant."""
     op.create_table(
         "group_exams",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -42,4 +44,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> NoReturn:
+    """Not supported: a member's sittings would lose their shared exam. Raises NotImplementedError;
+    restore a backup instead."""
     raise NotImplementedError("gquiz migrations are additive; restore a backup instead")
