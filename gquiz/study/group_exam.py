@@ -22,7 +22,8 @@ from gquiz.text.numbers import fmt_num, pct, pct_range
 @dataclass(frozen=True)
 class SharedExam:
     """A published shared exam (the columns of `Bank.group_exams`). The seed makes every member's
-    sitting the same questions in the same orders; the times are naive, as stored."""
+    sitting the same questions in the same orders; the times are naive UTC (`group publish`
+    converts the organiser's local times)."""
 
     id: int
     title: str
@@ -33,13 +34,13 @@ class SharedExam:
     closes_at: datetime
 
     def is_open(self, now: datetime) -> bool:
-        """Whether members may start it at `now` (closing time excluded). `now` must be naive like
-        the stored times; the CLI and the TUI pass `utcnow()`."""
+        """Whether members may start it at `now` (closing time excluded). `now` must be naive UTC
+        like the stored times; the CLI and the TUI pass `utcnow()`."""
         return self.opens_at <= now < self.closes_at
 
     def label(self) -> str:
         """One line for `gquiz group exams` and the TUI's notice: id, title, size, minutes and the
-        window, printed as stored (no zone conversion)."""
+        window, printed as stored, i.e. in UTC (not converted to the learner's zone)."""
         return (
             f"#{self.id} {self.title} ({self.n_questions} 問 / {self.minutes} 分、"
             f"{self.opens_at:%m/%d %H:%M}〜{self.closes_at:%m/%d %H:%M})"

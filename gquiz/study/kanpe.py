@@ -258,5 +258,6 @@ def render(sheets: list[TopicSheet], fmt: str, title: str = "G検定 カンペ")
 
 
 def as_json(sheets: list[TopicSheet]) -> list[dict[str, Any]]:
-    """The sheets as plain dicts (field names as keys) for JSON output."""
+    """The sheets as plain dicts (field names as keys), ready for `json.dumps`; `kanpe export`
+    itself offers md and html only."""
     return [s.__dict__ for s in sheets]

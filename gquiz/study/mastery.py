@@ -57,8 +57,8 @@ class Mastery:
         return "学習中"
 
     def to_json(self) -> dict[str, float | int | str | None]:
-        """Rounded to 4 places under the `stats --json` keys (the order is part of that
-        interface)."""
+        """Rounded to 4 places, keys in the order `stats --json` prints; `stats.Record` holds the
+        same figures, so the two must stay in step."""
         return {
             "attempts": self.attempts,
             "correct": self.correct,
