@@ -371,3 +371,39 @@ def test_exam_export_write_failure_is_one_line_and_dash_is_stdout(
     assert failed.exit_code == 1
     assert "Traceback" not in failed.output
     assert failed.stderr.strip() == f"{missing} に書き込めません: No such file or directory"
+
+
+def test_weakest_topics_fills_up_with_weak_topics_past_the_mastered_ones(tmp_path: Path) -> None:
+    # Two topics answered long and well (定着, estimate ~0.89) sort before five topics with a
+    # short perfect streak (estimate ~0.91, not yet 定着): the learner must still see five
+    # weak topics, not the three left after the mastered ones are dropped from the first five.
+    from tests.helpers import write_content
+
+    topics = [*TOPICS, ("S3.1", "st-sup2"), ("S5.2", "st-conv2")]
+    content = write_content(tmp_path / "seven", topics=topics)
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'seven.sqlite3'}",
+        learner="tester",
+        content=content,
+        problems=tmp_path / "no-problems",
+    )
+    bank = settings.open_bank()
+    bank.build()
+    lid = bank.learner_id("tester")
+    mastered = {"st-def", "st-sup"}
+    for section, slug in topics:
+        answers = [True] * 40 + [False] * 4 if slug in mastered else [True] * 9
+        for i, correct in enumerate(answers):
+            bank.record_attempt(
+                lid,
+                AttemptRecord(
+                    f"{slug}-{1 + i % 8:02d}", section, correct, "1", topic_slug=slug, at=NOW
+                ),
+            )
+    stats = learner_stats(bank, lid, NOW)
+    bank.close()
+    levels = {t.slug: t.record.level for t in stats.topics}
+    assert {s for s, level in levels.items() if level == "定着"} == mastered
+    weakest = [t.slug for t in stats.weakest_topics]
+    assert len(weakest) == 5
+    assert set(weakest) == {slug for _s, slug in topics} - mastered

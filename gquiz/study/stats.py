@@ -323,8 +323,10 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> L
                 Record.of(macc.result()),
             )
         )
-    attempted = [t for t in area_topics if t.record.attempts]
-    attempted.sort(key=lambda t: (t.record.mastery, t.record.mastery_high, -t.record.attempts))
+    # Drop the mastered topics before cutting to WEAKEST, or a 定着 topic with a lower estimate
+    # than a short perfect streak would take one of the five places and leave it empty.
+    weak = [t for t in area_topics if t.record.attempts and t.record.level != "定着"]
+    weak.sort(key=lambda t: (t.record.mastery, t.record.mastery_high, -t.record.attempts))
     return LearnerStats(
         generated_at=now,
         majors=area_majors,
@@ -335,7 +337,7 @@ def learner_stats(bank: Bank, learner_id: int, now: datetime | None = None) -> L
             for fid, acc in sorted(families.items())
         ],
         total=TotalStats(due_now, Record.of(total.result())),
-        weakest_topics=[t for t in attempted[:WEAKEST] if t.record.level != "定着"],
+        weakest_topics=weak[:WEAKEST],
         accuracy_by_day=[DayAccuracy(d, n, c) for d, (n, c) in sorted(by_day.items())],
         due_by_day=[DayDue(d, n) for d, n in due_by_day.items()],
         readiness=readiness(bank, learner_id, area_majors),
