@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gquiz import __version__
-from gquiz.study.formats import PACE, REAL
+from gquiz.study.formats import EXPORT_FORMATS, PACE, REAL
 from gquiz.tui.start import (
     ExamStart,
     FamilyStart,
@@ -592,7 +592,7 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
     "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
 @pass_ctx
 def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:

@@ -16,8 +16,9 @@ from markdown_it import MarkdownIt
 from gquiz.bank.content import PASSAGE_PROMPT
 from gquiz.bank.repo import Bank, QuestionView
 from gquiz.study.exam import assemble, draw_orders, item_views
+from gquiz.study.formats import EXPORT_FORMATS
 
-FORMATS = ("md", "html", "json")
+FORMATS = EXPORT_FORMATS
 
 
 def exam_data(bank: Bank, n: int, seed: int) -> dict[str, Any]:
@@ -172,4 +173,4 @@ def render(data: dict[str, Any], fmt: str) -> str:
         return to_html(data)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1)
-    raise ValueError(f"unknown format: {fmt}")
+    raise ValueError(f"unknown format: {fmt} (not one of {FORMATS})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["PACE", "REAL", "ExamFormat"]
+__all__ = ["EXPORT_FORMATS", "PACE", "REAL", "ExamFormat"]
 
 
 class ExamFormat(NamedTuple):
@@ -32,3 +32,7 @@ REAL = ExamFormat(questions=145, minutes=100)
 """The real G検定: 145 questions in 100 minutes (what readiness estimates are made for)."""
 PACE = ExamFormat(questions=20, minutes=14)
 """The pace drill: the real exam's time per question, on 20 questions."""
+
+EXPORT_FORMATS = ("md", "html", "json")
+"""What `gquiz exam export --format` offers and `study.export.render` writes (study.export re-exports
+it as FORMATS): here, so the CLI can name the choices without importing the bank."""
