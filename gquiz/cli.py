@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import sys
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -761,7 +761,11 @@ def _when(text_: str) -> datetime:
 )
 @click.option("--minutes", type=click.IntRange(min=1), default=REAL.minutes, show_default=True)
 @click.option("--seed", type=int, help="Seed of the exam (default: drawn).")
-@click.option("--opens", required=True, help="Open from (local time, e.g. 2026-12-05T09:00).")
+@click.option(
+    "--opens",
+    required=True,
+    help="Open from (local time, e.g. 2026-12-05T09:00, or with an offset: ...T09:00+09:00).",
+)
 @click.option("--closes", required=True, help="Closed from (local time).")
 @_db_option
 @pass_ctx
@@ -777,19 +781,16 @@ def group_publish(
 ) -> None:
     """Publish a shared mock exam for every member (organiser)."""
     import random
-    from datetime import timezone
+
+    from gquiz.study.group_exam import stored_time
 
     b = _group_bank(obj, db)
-
-    def to_utc(local: datetime, zone: tzinfo) -> datetime:
-        return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-    start, end = _when(opens), _when(closes)
+    start, end = (stored_time(_when(t), b.zone) for t in (opens, closes))
     if end <= start:
         click.echo("--closes は --opens より後にしてください。", err=True)
         sys.exit(2)
     seed = seed if seed is not None else random.randrange(10**9)
-    gid = b.publish_group_exam(title, seed, n, minutes, to_utc(start, b.zone), to_utc(end, b.zone))
+    gid = b.publish_group_exam(title, seed, n, minutes, start, end)
     click.echo(f"模擬試験 #{gid} を公開しました: メンバーは gquiz group sit {gid} で受けられます。")
 
 
@@ -807,7 +808,7 @@ def group_exams(obj: _Ctx, db: str | None) -> None:
     if not exams:
         click.echo("公開された模擬試験はまだありません。")
     for e in sorted(exams, key=lambda e: not e.is_open(now)):
-        click.echo(("受験できます  " if e.is_open(now) else "期間外        ") + e.label())
+        click.echo(("受験できます  " if e.is_open(now) else "期間外        ") + e.label(b.zone))
 
 
 @group.command("sit")
@@ -820,15 +821,16 @@ def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
 
     b = _group_bank(obj, db)
     try:
-        sit(b, b.learner_id(obj.settings().learner), exam_id).save()
+        session = sit(b, b.learner_id(obj.settings().learner), exam_id)
     except GroupExamError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
+    session.save()
     b.close()
     from gquiz.tui.app import run_tui
 
-    # The sitting exists now, unsubmitted: the app offers to resume it at start.
-    run_tui(obj.settings())
+    # The sitting is stored, unsubmitted: the app opens that very exam (not the latest one).
+    run_tui(obj.settings(), start=ExamStart(resume=session.exam_id))
 
 
 @group.command("results")

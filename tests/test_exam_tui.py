@@ -111,3 +111,25 @@ async def test_whole_exam_with_quit_and_resume(study_settings: Settings) -> None
     assert db_rows(study_settings, "select count(*) from exams where submitted_at is null") == [
         (0,)
     ]
+
+
+async def test_the_command_line_can_open_an_older_unfinished_exam(study_settings: Settings) -> None:
+    # `gquiz group sit` opens the shared exam's sitting even when a newer personal exam is
+    # unfinished too (the app would otherwise offer only the latest one).
+    from gquiz.study.exam import ExamSession
+
+    bank = study_settings.open_bank()
+    bank.ensure_built()
+    lid = bank.learner_id("tester")
+    older = ExamSession.start(bank, lid, 6, 14, seed=1)
+    older.answer(0, [0])
+    newer = ExamSession.start(bank, lid, 5, 10, seed=2)
+    bank.close()
+    app = make_app(study_settings, start=ExamStart(resume=older.exam_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.session is not None
+        assert screen.session.exam_id == older.exam_id != newer.exam_id
+        assert screen.session.answers == {0: [0]}

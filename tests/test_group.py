@@ -213,15 +213,17 @@ def test_shared_exam_sat_by_members_resumed_after_kill_9(group, tmp_path) -> Non
     assert items[0] == items[1] == items[2]
 
 
-async def test_member_is_told_of_open_shared_exams(group) -> None:  # type: ignore[no-untyped-def]
-    from datetime import timedelta
+async def test_member_is_told_of_open_shared_exams(group, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
 
     from gquiz.bank.models import utcnow
     from gquiz.tui.app import make_app
     from tests.helpers import settle
 
     organiser, owner_bank, members = group
-    now = utcnow()
+    monkeypatch.setenv("GQUIZ_TZ", "Asia/Tokyo")  # the member lives in Japan
+    now = utcnow().replace(second=0, microsecond=0)
     gid = owner_bank.publish_group_exam(
         "第2回", 3, 10, 14, now - timedelta(hours=1), now + timedelta(hours=5)
     )
@@ -232,6 +234,10 @@ async def test_member_is_told_of_open_shared_exams(group) -> None:  # type: igno
         await pilot.pause()
         texts = [str(n.message) for n in app._notifications]
         assert any(f"gquiz group sit {gid}" in t for t in texts), texts
+        # The window in Japanese time, not the stored UTC.
+        opens = (now - timedelta(hours=1)).replace(tzinfo=timezone.utc)
+        tokyo = opens.astimezone(ZoneInfo("Asia/Tokyo"))
+        assert any(f"{tokyo:%m/%d %H:%M}〜" in t for t in texts), texts
 
 
 async def test_organiser_screen_shows_the_group_report(group) -> None:  # type: ignore[no-untyped-def]
@@ -259,3 +265,45 @@ async def test_organiser_screen_shows_the_group_report(group) -> None:  # type: 
         text = str(app.screen.query_one("#group-report", Prose).render())
         assert "メンバー 3 人" in text
         assert "大項目ごとの正答率" in text
+
+
+def test_a_begun_sitting_is_resumed_past_a_newer_exam_and_the_closing_time(group) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from gquiz.bank.models import utcnow
+    from gquiz.study.exam import ExamSession
+    from gquiz.study.group_exam import GroupExamError, sit
+
+    organiser, owner_bank, members = group
+    now = utcnow()
+    # The window closes five minutes after alice begins; the sitting has 100 minutes.
+    gid = owner_bank.publish_group_exam(
+        "第3回", 11, 6, 100, now - timedelta(hours=1), now + timedelta(minutes=5)
+    )
+    bank = _member_bank(organiser, members["alice"].url)
+    lid = bank.learner_id("alice")
+    first = sit(bank, lid, gid)
+    for pos in (0, 1):
+        first.answer(pos, [0])
+    # Between two sessions alice begins a personal exam of her own and leaves it unfinished.
+    personal = ExamSession.start(bank, lid, 5, 10, seed=4)
+    personal.answer(0, [1])
+    assert ExamSession.unfinished(bank, lid).exam_id == personal.exam_id  # type: ignore[union-attr]
+    again = sit(bank, lid, gid)
+    assert again.exam_id == first.exam_id  # her sitting, not a second one
+    assert again.answers == {0: [0], 1: [0]}
+    # Ten minutes on the window has closed, but her 100 minutes have not run out.
+    later = sit(bank, lid, gid, now=now + timedelta(minutes=10))
+    assert later.exam_id == first.exam_id
+    with bank.engine.connect() as conn:
+        sittings = conn.execute(
+            text("SELECT count(*) FROM exams WHERE group_exam_id = :g"), {"g": gid}
+        ).scalar()
+    assert sittings == 1
+    # Past her time limit too: graded with what she answered, never restarted.
+    with pytest.raises(GroupExamError, match="回答済みの分で提出しました"):
+        sit(bank, lid, gid, now=now + timedelta(hours=3))
+    with pytest.raises(GroupExamError, match="提出済み"):
+        sit(bank, lid, gid, now=now + timedelta(hours=3))
+    assert ExamSession.unfinished(bank, lid).exam_id == personal.exam_id  # type: ignore[union-attr]
+    bank.close()

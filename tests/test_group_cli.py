@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, text
 from gquiz.cli import main
 from gquiz.config import Settings
 from gquiz.study.group_exam import format_results
+from gquiz.tui.start import ExamStart
 from tests.helpers import cli_env
 
 MEMBER = "kc_dora"
@@ -90,12 +92,22 @@ def test_an_organiser_and_a_member_at_the_command_line(
     assert lines[1].startswith("期間外        #2 第0回 (5 問 / 100 分、")
 
     # The member: a closed exam and an unknown one are refused; an open one opens the TUI.
-    assert gquiz("group", "sit", "2", db=member_url) == (1, "模擬試験 #2 は受験期間外です。\n")
+    window = "〜".join(f"{datetime.fromisoformat(t):%m/%d %H:%M}" for t in past[1::2])
+    assert gquiz("group", "sit", "2", db=member_url) == (
+        1,
+        f"模擬試験 #2 は受験期間外です (受験期間 {window})。\n",
+    )
     assert gquiz("group", "sit", "9", db=member_url) == (1, "勉強会の模擬試験 #9 はありません。\n")
-    opened: list[Settings] = []
-    monkeypatch.setattr("gquiz.tui.app.run_tui", lambda settings, **kw: opened.append(settings))
+    opened: list[tuple[Settings, Any]] = []
+    monkeypatch.setattr(
+        "gquiz.tui.app.run_tui", lambda settings, **kw: opened.append((settings, kw["start"]))
+    )
     assert gquiz("group", "sit", "1", db=member_url)[0] == 0
-    assert [s.db_url for s in opened] == [member_url]
+    # The app opens that very sitting (a newer personal exam must not be offered instead).
+    ((settings, start),) = opened
+    assert settings.db_url == member_url
+    assert isinstance(start, ExamStart)
+    assert start.resume is not None
     code, out = gquiz("group", "results", "1", db=member_url)
     assert out.splitlines() == [
         "この模擬試験はまだ提出していません。",
@@ -144,3 +156,32 @@ def test_a_result_beside_the_group() -> None:
         "  1. alice 130 問",
         "  2. bob 110 問",
     ]
+
+
+def test_shared_exam_times_are_typed_and_shown_in_the_learners_zone(organiser: Settings) -> None:
+    # An organiser in Berlin publishes one exam in their local time and one with the Tokyo
+    # offset typed out; a member in Tokyo must see both at the Tokyo hours meant, not UTC.
+    runner = CliRunner()
+
+    def gquiz(tz: str, *args: str) -> str:
+        result = runner.invoke(main, list(args), env={**cli_env(organiser), "GQUIZ_TZ": tz})
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    gquiz("Europe/Berlin", "group", "init")
+    # 2026-12-05 02:00 CET is 01:00 UTC is 10:00 JST.
+    gquiz("Europe/Berlin", "group", "publish", "--title", "ベルリン時刻",
+          "--opens", "2026-12-05T02:00", "--closes", "2026-12-05T04:00")  # fmt: skip
+    gquiz("Europe/Berlin", "group", "publish", "--title", "東京時刻",
+          "--opens", "2026-12-05T10:00+09:00", "--closes", "2026-12-05T12:00+09:00")  # fmt: skip
+    engine = create_engine(organiser.db_url)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT opens_at, closes_at FROM group_exams ORDER BY id"))
+        windows = [tuple(row) for row in stored]
+    engine.dispose()
+    utc = (datetime(2026, 12, 5, 1, 0), datetime(2026, 12, 5, 3, 0))
+    assert windows == [utc, utc]
+    listed = gquiz("Asia/Tokyo", "group", "exams").splitlines()
+    assert [line.split("分、")[1] for line in listed] == ["12/05 10:00〜12/05 12:00)"] * 2
+    in_berlin = gquiz("Europe/Berlin", "group", "exams").splitlines()
+    assert in_berlin[0].endswith("12/05 02:00〜12/05 04:00)")

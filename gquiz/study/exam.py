@@ -220,10 +220,15 @@ class ExamSession:
         return cls(bank, learner_id, exam_id, items, questions, minutes, minutes * 60.0)
 
     @classmethod
-    def unfinished(cls, bank: Bank, learner_id: int) -> ExamSession | None:
-        """The latest exam not yet submitted, with the time that was left."""
-        exam = bank.unfinished_exam(learner_id)
-        if exam is None:
+    def unfinished(
+        cls, bank: Bank, learner_id: int, exam_id: int | None = None
+    ) -> ExamSession | None:
+        """The latest exam not yet submitted, with the time that was left. With `exam_id`, that
+        exam if it is the learner's and still unfinished: a shared exam's sitting need not be the
+        latest (a personal exam may have been begun since), and resuming the latest instead
+        would leave the sitting orphaned."""
+        exam = bank.unfinished_exam(learner_id) if exam_id is None else bank.exam(exam_id)
+        if exam is None or exam.learner_id != learner_id or exam.submitted_at is not None:
             return None
         state = exam.state
         return cls(

@@ -10,7 +10,7 @@ leaderboard lists only the members who opted in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from gquiz.bank.models import utcnow
@@ -23,7 +23,8 @@ from gquiz.text.numbers import fmt_num, pct, pct_range
 class SharedExam:
     """A published shared exam (the columns of `Bank.group_exams`). The seed makes every member's
     sitting the same questions in the same orders; the times are naive UTC (`group publish`
-    converts the organiser's local times)."""
+    converts the organiser's local times with `stored_time`, `label` converts them back into the
+    reader's zone: members of one group may live in different zones)."""
 
     id: int
     title: str
@@ -38,13 +39,33 @@ class SharedExam:
         like the stored times; the CLI and the TUI pass `utcnow()`."""
         return self.opens_at <= now < self.closes_at
 
-    def label(self) -> str:
-        """One line for `gquiz group exams` and the TUI's notice: id, title, size, minutes and the
-        window, printed as stored, i.e. in UTC (not converted to the learner's zone)."""
+    def label(self, zone: tzinfo) -> str:
+        """One line for `gquiz group exams`, `gquiz group sit` and the TUI's notice: id, title,
+        size, minutes and the window in `zone` (the reader's, `Bank.zone`), since a learner in
+        Japan reading UTC would turn up nine hours off."""
         return (
             f"#{self.id} {self.title} ({self.n_questions} 問 / {self.minutes} 分、"
-            f"{self.opens_at:%m/%d %H:%M}〜{self.closes_at:%m/%d %H:%M})"
+            f"{self.window(zone)})"
         )
+
+    def window(self, zone: tzinfo) -> str:
+        """「12/05 10:00〜12/12 10:00」 in `zone`: the label's window, also what a member outside it
+        is told."""
+        opens, closes = (local_time(t, zone) for t in (self.opens_at, self.closes_at))
+        return f"{opens:%m/%d %H:%M}〜{closes:%m/%d %H:%M}"
+
+
+def local_time(stored: datetime, zone: tzinfo) -> datetime:
+    """A stored (naive UTC) time as the wall-clock time of `zone`, for showing it."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(zone)
+
+
+def stored_time(typed: datetime, zone: tzinfo) -> datetime:
+    """A time the organiser typed, as stored (naive UTC). A naive time is the organiser's local
+    time in `zone`; one with an explicit offset (2026-12-05T10:00+09:00) already says which
+    instant it means and is only converted, never reinterpreted."""
+    aware = typed if typed.tzinfo is not None else typed.replace(tzinfo=zone)
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class GroupExamError(Exception):
@@ -52,11 +73,19 @@ class GroupExamError(Exception):
 
 
 def sit(bank: Bank, learner_id: int, exam_id: int, now: datetime | None = None) -> ExamSession:
-    """The member's sitting of a shared exam: resumed if begun, new if open, else an error."""
+    """The member's sitting of a shared exam: resumed if begun, new if open, else an error.
+
+    The rule for a sitting already begun: it is resumed while the window is open, and after the
+    window has closed until its own time limit has run out on the wall clock (begun + minutes),
+    so a member who started at 17:50 in a window closing at 18:00 may still finish. Past both,
+    it is graded with what was answered, as a time-out in the exam screen would, and the member
+    is told so; it is never left unfinished to be resumed later or restarted.
+    """
     now = now or utcnow()
-    shared = bank.group_exam(exam_id)
-    if shared is None:
+    found = bank.group_exam(exam_id)
+    if found is None:
         raise GroupExamError(f"勉強会の模擬試験 #{exam_id} はありません。")
+    shared = SharedExam(**found)
     mine = bank.group_exam_sitting(learner_id, exam_id)
     if mine is not None:
         sitting_id, submitted = mine
@@ -64,17 +93,28 @@ def sit(bank: Bank, learner_id: int, exam_id: int, now: datetime | None = None) 
             raise GroupExamError(
                 f"模擬試験 #{exam_id} は提出済みです (結果: gquiz group results {exam_id})。"
             )
-        session = ExamSession.unfinished(bank, learner_id)
-        if session is not None and session.exam_id == sitting_id:
-            return session
-    if not SharedExam(**shared).is_open(now):
-        raise GroupExamError(f"模擬試験 #{exam_id} は受験期間外です。")
+        sitting = bank.exam(sitting_id)
+        session = ExamSession.unfinished(bank, learner_id, sitting_id)
+        if sitting is not None and session is not None:
+            ends = max(shared.closes_at, sitting.created_at + timedelta(minutes=sitting.minutes))
+            if now < ends:
+                return session
+            session.submit(now)
+            raise GroupExamError(
+                f"模擬試験 #{exam_id} は受験期間が終わり、この受験の制限時間"
+                f" ({local_time(ends, bank.zone):%m/%d %H:%M} まで) も過ぎたため、"
+                f"回答済みの分で提出しました (結果: gquiz group results {exam_id})。"
+            )
+    if not shared.is_open(now):
+        raise GroupExamError(
+            f"模擬試験 #{exam_id} は受験期間外です (受験期間 {shared.window(bank.zone)})。"
+        )
     return ExamSession.start(
         bank,
         learner_id,
-        shared["n_questions"],
-        shared["minutes"],
-        shared["seed"],
+        shared.n_questions,
+        shared.minutes,
+        shared.seed,
         group_exam_id=exam_id,
     )
 

@@ -137,7 +137,7 @@ class GQuizApp(App[None]):
             if shared.is_open(now) and not (sitting and sitting[1]):
                 self.call_from_thread(
                     self.notify,
-                    f"勉強会の模擬試験を受けられます: {shared.label()}\ngquiz group sit {shared.id}",
+                    f"勉強会の模擬試験を受けられます: {shared.label(self.bank.zone)}\ngquiz group sit {shared.id}",
                     timeout=12,
                 )
 
@@ -145,6 +145,8 @@ class GQuizApp(App[None]):
         """Open the screen a CLI command asked for (gquiz quiz / drill / review / exam / lab)."""
         if isinstance(start, QuizStart):
             self.post_message(StartQuiz(start.filters, start.title or _quiz_title(start)))
+        elif isinstance(start, ExamStart) and start.resume is not None:
+            self.resume_exam(start.resume)
         elif isinstance(start, ExamStart):
             self.action_exam(start)
         elif isinstance(start, FamilyStart):
@@ -199,6 +201,21 @@ class GQuizApp(App[None]):
         session = ExamSession.unfinished(self.bank, self.learner_id)
         if session is not None:
             self.call_from_thread(self._ask_resume, session)
+
+    @work(thread=True, group="resume", exit_on_error=False, description="模擬試験を開く")
+    def resume_exam(self, exam_id: int) -> None:
+        """Open the unfinished exam `exam_id` without asking (the command line asked for it)."""
+        from gquiz.study.exam import ExamSession
+        from gquiz.tui.screens.exam import ExamScreen
+
+        bank, learner_id = self.bank_and_learner()
+        session = ExamSession.unfinished(bank, learner_id, exam_id)
+        if session is None:
+            self.call_from_thread(
+                self.notify, "その模擬試験はもう提出済みです。", severity="warning"
+            )
+        else:
+            self.call_from_thread(self.push_screen, ExamScreen(session))
 
     def _ask_resume(self, session: ExamSession) -> None:
         from gquiz.tui.screens.exam import ExamScreen, ResumeDialog

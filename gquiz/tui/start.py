@@ -66,6 +66,9 @@ class ExamStart:
     n: int | None = None
     minutes: int | None = None
     seed: int | None = None
+    resume: int | None = None
+    """A stored unfinished exam to open at once instead (`gquiz group sit`: the shared exam's
+    sitting, which need not be the latest unfinished exam the app would offer)."""
 
 
 @dataclass(frozen=True)
