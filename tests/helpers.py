@@ -79,3 +79,15 @@ def typed(question, written_keys: tuple[int, ...]) -> str:  # type: ignore[no-un
     from gquiz.study.presentation import positions_of
 
     return ",".join(str(p + 1) for p in positions_of(question, [k - 1 for k in written_keys]))
+
+
+def with_one_family(settings, tmp_path: Path, family: str = "conv-output-size"):  # type: ignore[no-untyped-def]
+    """`settings` with a problems folder of one real drill family (conv-output-size is S5.2,
+    which exams draw generated items for), and that family's file, to delete in a test."""
+    import shutil
+    from dataclasses import replace
+
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "problems" / f"{family}.yaml", problems)
+    return replace(settings, problems=problems), problems / f"{family}.yaml"

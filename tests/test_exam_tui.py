@@ -133,3 +133,63 @@ async def test_the_command_line_can_open_an_older_unfinished_exam(study_settings
         assert screen.session is not None
         assert screen.session.exam_id == older.exam_id != newer.exam_id
         assert screen.session.answers == {0: [0]}
+
+
+async def test_an_exam_whose_family_was_deleted_resumes_and_reopens_from_history(
+    study_settings: Settings, tmp_path: Path
+) -> None:
+    # A learner leaves an exam with a generated (drill-family) question answered; the author
+    # deletes the family and the bank is rebuilt. The exam must still resume, submit and reopen
+    # from 履歴, the item showing why it cannot be shown, never a traceback.
+    from gquiz.study.exam import ExamSession
+    from gquiz.tui.screens.history import HistoryScreen
+    from gquiz.tui.screens.question import QuestionScreen
+    from tests.helpers import with_one_family
+
+    settings, family_file = with_one_family(study_settings, tmp_path)
+    bank = settings.open_bank()
+    bank.build()
+    session = ExamSession.start(bank, bank.learner_id("tester"), 145, 100, seed=5)
+    gen = next(p for p, it in enumerate(session.items) if it["kind"] == "family")
+    session.answer(
+        gen, [next(i for i, c in enumerate(session.questions[gen].choices) if c.correct)]
+    )
+    session.current = gen
+    session.save()
+    bank.close()
+    family_file.unlink()
+    note = "この問題の出題元 (family conv-output-size) は削除されたため表示できません。"
+
+    app = make_app(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("y")
+        await settle(app, pilot)
+        exam = app.screen
+        assert isinstance(exam, ExamScreen)
+        assert f"問 {gen + 1}/" in status(app)
+        assert note in exam.session.questions[gen].stem  # type: ignore[union-attr]
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExamResultsScreen)
+        await pilot.press("q")
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reopened = app.screen
+        assert isinstance(reopened, ExamResultsScreen)
+        assert reopened.review is not None
+        assert reopened.review.items[gen].question.stem.startswith(note)
+        reopened.query_one("#exam-items", DataTable).move_cursor(row=gen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        question = app.screen
+        assert isinstance(question, QuestionScreen)
+        assert question.items[question.index].number == gen + 1
+        assert note in question.query_one("#review-stem").source  # type: ignore[attr-defined]

@@ -407,3 +407,91 @@ def test_weakest_topics_fills_up_with_weak_topics_past_the_mastered_ones(tmp_pat
     weakest = [t.slug for t in stats.weakest_topics]
     assert len(weakest) == 5
     assert set(weakest) == {slug for _s, slug in topics} - mastered
+
+
+# -- an exam whose drill family was deleted since -------------------------------------------------
+def _exam_with_a_family(tmp_path: Path, study_settings: Settings):  # type: ignore[no-untyped-def]
+    """The study bank with one real drill family (S5.2), and where its file lives."""
+    from tests.helpers import with_one_family
+
+    settings, family_file = with_one_family(study_settings, tmp_path)
+    bank = settings.open_bank()
+    bank.build()
+    return settings, bank, family_file
+
+
+def _answer_right(session: ExamSession, positions: list[int]) -> None:
+    for pos in positions:
+        q = session.questions[pos]
+        session.answer(pos, [next(i for i, c in enumerate(q.choices) if c.correct)])
+
+
+def test_a_submitted_exam_keeps_its_results_when_its_family_is_deleted(
+    tmp_path: Path, study_settings: Settings
+) -> None:
+    from gquiz.study.history import exam_review
+
+    settings, bank, family_file = _exam_with_a_family(tmp_path, study_settings)
+    lid = bank.learner_id("tester")
+    session = ExamSession.start(bank, lid, 145, 100, seed=5)
+    generated = [p for p, it in enumerate(session.items) if it["kind"] == "family"]
+    assert len(generated) >= 2
+    answered = [*generated[:1], *range(4)]
+    _answer_right(session, answered)
+    result = session.submit(NOW)
+    assert result.score == len(set(answered))
+    bank.close()
+
+    family_file.unlink()  # the author deletes (or renames) the family, then the bank is rebuilt
+    bank = settings.open_bank()
+    bank.build()
+    review = exam_review(bank, session.exam_id)
+    bank.close()
+    assert review is not None
+    assert review.score == result.score  # as graded
+    first = review.items[generated[0]]
+    assert first.question.stem == (
+        "この問題の出題元 (family conv-output-size) は削除されたため表示できません。"
+        "採点は受験時のままです。"
+    )
+    assert first.correct  # the verdict recorded when it was submitted
+    assert first.question.section_id == "S5.2"
+    never = review.items[generated[1]]
+    assert not never.picks
+    assert not never.correct
+    assert sum(it.correct for it in review.items) == result.score
+    assert review.per_major["S5"] == result.per_major["S5"]
+
+
+def test_an_unfinished_exam_resumes_when_its_family_is_deleted(
+    tmp_path: Path, study_settings: Settings
+) -> None:
+    from gquiz.study.history import exam_review
+
+    settings, bank, family_file = _exam_with_a_family(tmp_path, study_settings)
+    lid = bank.learner_id("tester")
+    session = ExamSession.start(bank, lid, 145, 100, seed=6)
+    generated = [p for p, it in enumerate(session.items) if it["kind"] == "family"]
+    plain = [p for p, it in enumerate(session.items) if it["kind"] == "question"][:3]
+    _answer_right(session, [generated[0], *plain])
+    bank.close()
+
+    family_file.unlink()
+    bank = settings.open_bank()
+    bank.build()
+    resumed = ExamSession.unfinished(bank, lid)
+    assert resumed is not None
+    assert resumed.exam_id == session.exam_id
+    gone = resumed.questions[generated[0]]
+    assert "family conv-output-size" in gone.stem
+    assert gone.choices == ()
+    result = resumed.submit(NOW)
+    # The pick on the deleted family's item cannot be graded: 未回答, no attempt recorded.
+    assert result.score == len(plain)
+    assert generated[0] in result.unanswered
+    assert [k for k, *_rest in bank.exam_attempts(session.exam_id)] == ["question"] * len(plain)
+    review = exam_review(bank, session.exam_id)
+    bank.close()
+    assert review is not None
+    assert review.score == len(plain)
+    assert not review.items[generated[0]].picks

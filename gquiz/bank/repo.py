@@ -917,6 +917,18 @@ class Bank:
             exam = session.get(Exam, exam_id)
             return _exam_record(exam) if exam is not None else None
 
+    def exam_attempts(self, exam_id: int) -> list[tuple[str, str, str, bool]]:
+        """(item kind, item id, section id, right) of the attempts an exam's submission recorded,
+        in the order it recorded them (question order): the verdicts as graded then, for the items
+        that can no longer be rebuilt from the content (a drill family deleted since)."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Attempt.item_kind, Attempt.item_id, Attempt.section_id, Attempt.correct)
+                .where(Attempt.exam_id == exam_id)
+                .order_by(Attempt.id)
+            ).all()
+        return [(str(k), str(i), str(s), bool(c)) for k, i, s, c in rows]
+
     def unfinished_exam(self, learner_id: int) -> ExamRecord | None:
         """The learner's latest exam not yet submitted (the one to offer to resume)."""
         with self.sessions() as session:

@@ -45,8 +45,10 @@ def assemble(
         if passage_id:
             passage_of[qid] = passage_id
     families_by_major: dict[str, list[str]] = defaultdict(list)
+    section_of: dict[str, str] = {}
     for f in sorted(bank.families(), key=lambda f: f["id"]):
         families_by_major[f["section"].split(".")[0]].append(f["id"])
+        section_of[f["id"]] = f["section"]
     quotas = blueprint.quotas(n)
     plan: dict[str, tuple[int, int]] = {}
     shortfall = 0
@@ -81,6 +83,8 @@ def assemble(
                 {
                     "kind": "family",
                     "family": fams[i % len(fams)],
+                    # Kept so the item still counts in its 大項目 if the family is deleted later.
+                    "section": section_of[fams[i % len(fams)]],
                     "difficulty": rng.choice((1, 2, 2, 3)),
                     "seed": rng.randrange(10**6),
                 }
@@ -124,8 +128,18 @@ def draw_orders(
     return shown
 
 
+GONE_FAMILY_NOTE = (
+    "この問題の出題元 (family {family}) は削除されたため表示できません。採点は受験時のままです。"
+)
+
+
 def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
-    """QuestionViews for stored items; generated problems are regenerated from their seeds."""
+    """QuestionViews for stored items; generated problems are regenerated from their seeds.
+
+    A generated item whose family has been deleted (or renamed) since cannot be rebuilt: it
+    becomes a view without choices that says so (`is_gone`), so the exam can still be resumed
+    and its results reread instead of failing on the missing family.
+    """
     ids = [it["id"] for it in items if it["kind"] == "question"]
     views = {q.id: q for q in bank.questions(ids=ids, include_inactive=True)}
     families = None
@@ -137,10 +151,36 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
         from gquiz.problems import generate, load_families
         from gquiz.study.generated import as_question
 
-        families = families or load_families(bank.sources.problems)
-        problem = as_question(generate(families[it["family"]], it["difficulty"], it["seed"]))
+        families = families if families is not None else load_families(bank.sources.problems)
+        family = families.get(it["family"])
+        if family is None:
+            out.append(_gone_view(it))
+            continue
+        problem = as_question(generate(family, it["difficulty"], it["seed"]))
         out.append(with_order(problem, it.get("order")))
     return out
+
+
+def _gone_view(item: dict[str, Any]) -> QuestionView:
+    note = GONE_FAMILY_NOTE.format(family=item["family"])
+    return QuestionView(
+        id=f"{item['family']}#{item['difficulty']}-{item['seed']}",
+        topic_slug="",
+        section_id=str(item.get("section", "")),
+        stem=note,
+        choices=(),
+        explanation=note,
+        difficulty=int(item["difficulty"]),
+        keywords=(),
+        kind="family",
+        family=str(item["family"]),
+    )
+
+
+def is_gone(question: QuestionView) -> bool:
+    """A generated item whose family no longer exists (see `item_views`): it cannot be answered
+    or graded now, so submitting leaves it out of the attempts and the 大項目 figures."""
+    return question.kind == "family" and not question.choices
 
 
 @dataclass(frozen=True)
@@ -317,12 +357,19 @@ class ExamSession:
 
         Only answered questions become attempts and move their FSRS cards; a question the
         learner never answered is recorded as 未回答 in the exam (never a wrong attempt, never
-        an Again rating), so stopping after 12 of 145 answers stores 12 attempts.
+        an Again rating), so stopping after 12 of 145 answers stores 12 attempts. A generated
+        item whose family was deleted while the exam was unfinished (`is_gone`) is 未回答 too,
+        and left out of the 大項目 figures.
         """
         from gquiz.study.stats import evidence, learner_stats
 
         now = now or utcnow()
         with self.lock:
+            # A pick on an item whose family was deleted since cannot be graded: dropped, so the
+            # item is stored as 未回答 rather than as a wrong answer.
+            for pos, q in enumerate(self.questions):
+                if is_gone(q):
+                    self.answers.pop(pos, None)
             answers = {pos: tuple(p) for pos, p in self.answers.items() if p}
             state = self._state()
             remaining = self.remaining_s
@@ -334,7 +381,8 @@ class ExamSession:
         # as it stood before it: kept with the exam so estimates can be checked against results.
         mix: dict[str, int] = defaultdict(int)
         for q in self.questions:
-            mix[q.section_id.split(".")[0]] += 1
+            if not is_gone(q):
+                mix[q.section_id.split(".")[0]] += 1
         prediction = predict(evidence(stats_before.majors), mix).as_json()
         prediction.pop("per_major", None)
         prediction.pop("model", None)
@@ -351,7 +399,8 @@ class ExamSession:
         score = 0
         for pos, q in enumerate(self.questions):
             major = q.section_id.split(".")[0]
-            per_major[major][1] += 1
+            if not is_gone(q):  # an item that cannot be graded is no evidence about its 大項目
+                per_major[major][1] += 1
             picks = answers.get(pos, ())
             if not picks:
                 unanswered.append(pos)

@@ -8,7 +8,7 @@ screen opened later shows exactly what was scored then.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -81,7 +81,7 @@ def _major_key(major: str) -> int:
 
 def exam_review(bank: Bank, exam_id: int) -> ExamReview | None:
     """A submitted exam's results rebuilt from its stored items and answers (None: no such exam)."""
-    from gquiz.study.exam import item_views
+    from gquiz.study.exam import is_gone, item_views
 
     exam = bank.exam(exam_id)
     if exam is None or exam.submitted_at is None:
@@ -90,9 +90,30 @@ def exam_review(bank: Bank, exam_id: int) -> ExamReview | None:
     started, minutes = exam.created_at, exam.minutes
     answers = {int(k): tuple(v) for k, v in state.get("answers", {}).items()}
     times = {int(k): int(v) for k, v in state.get("times", {}).items()}
-    return _review(
-        exam_id, started, minutes, item_views(bank, items), answers, times, state.get("score")
-    )
+    questions = item_views(bank, items)
+    graded: dict[int, tuple[str, bool]] = {}
+    if any(is_gone(q) for q in questions):
+        graded = _graded_family_items(bank.exam_attempts(exam_id), questions, answers)
+    return _review(exam_id, started, minutes, questions, answers, times, state.get("score"), graded)
+
+
+def _graded_family_items(
+    attempts: list[tuple[str, str, str, bool]],
+    questions: list[QuestionView],
+    answers: dict[int, tuple[int, ...]],
+) -> dict[int, tuple[str, bool]]:
+    """Position → (section, right) of the answered generated items, as the submission recorded
+    them: its attempts of one family follow the question order, so the n-th attempt of a family
+    is its n-th answered item. What a deleted family's items are shown with."""
+    recorded: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for kind, item_id, section, ok in attempts:
+        if kind == "family":
+            recorded[item_id].append((section, ok))
+    out: dict[int, tuple[str, bool]] = {}
+    for pos, q in enumerate(questions):
+        if q.kind == "family" and q.family and answers.get(pos) and recorded[q.family]:
+            out[pos] = recorded[q.family].pop(0)
+    return out
 
 
 def _review(
@@ -103,15 +124,24 @@ def _review(
     answers: dict[int, tuple[int, ...]],
     times: dict[int, int],
     stored_score: int | None,
+    graded: dict[int, tuple[str, bool]] | None = None,
 ) -> ExamReview:
+    from gquiz.study.exam import is_gone
+
     review_items: list[ReviewItem] = []
     per_major: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for pos, q in enumerate(questions):
         picks = answers.get(pos, ())
-        ok = bool(picks) and is_correct(q, picks)
+        if is_gone(q):
+            # Not gradable now: the verdict recorded at submission, else unanswered.
+            section, ok = (graded or {}).get(pos, (q.section_id, False))
+            q = replace(q, section_id=section or q.section_id)
+        else:
+            ok = bool(picks) and is_correct(q, picks)
         major = q.section_id.split(".")[0]
-        per_major[major][1] += 1
-        per_major[major][0] += ok
+        if major:
+            per_major[major][1] += 1
+            per_major[major][0] += ok
         review_items.append(ReviewItem(pos + 1, q, picks, ok, times.get(pos, 0)))
     score = sum(it.correct for it in review_items)
     return ExamReview(
