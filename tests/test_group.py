@@ -307,3 +307,32 @@ def test_a_begun_sitting_is_resumed_past_a_newer_exam_and_the_closing_time(group
         sit(bank, lid, gid, now=now + timedelta(hours=3))
     assert ExamSession.unfinished(bank, lid).exam_id == personal.exam_id  # type: ignore[union-attr]
     bank.close()
+
+
+def test_members_with_a_single_answer_do_not_skew_the_discrimination() -> None:
+    # Six regulars answered eleven questions; strong ones get q-good right, weak ones miss it.
+    # Three newcomers answered q-good only (right): they have no "rest of the bank" to rank them
+    # by, so counting them as scoring 0 there would make q-good look like a broken question.
+    regulars = []
+    for lid, skill in enumerate([0.9, 0.85, 0.8, 0.3, 0.25, 0.2]):
+        for k in range(10):
+            regulars.append((lid, f"q-{k}", k / 10 < skill))
+        regulars.append((lid, "q-good", skill > 0.5))
+    newcomers = [(lid, "q-good", True) for lid in (10, 11, 12)]
+    alone = {s.question_id: s for s in item_analysis(regulars)}["q-good"]
+    mixed = {s.question_id: s for s in item_analysis(regulars + newcomers)}["q-good"]
+    assert alone.discrimination is not None
+    assert alone.discrimination > 0.5
+    assert mixed.discrimination == pytest.approx(alone.discrimination)
+    assert not mixed.flagged
+    # They did answer: the share right and the count include them.
+    assert (mixed.answers, mixed.p_correct) == (9, pytest.approx(6 / 9))
+    # Five answers but only two members with a rest score behind the figure: a correlation of two
+    # proves nothing, so it never flags (as with too few answers), however low it is.
+    two = [(lid, q, ok) for lid, q, ok in regulars if lid in (0, 5) and q != "q-good"]
+    two += [(0, "q-good", False), (5, "q-good", True), *newcomers]
+    thin = {s.question_id: s for s in item_analysis(two)}["q-good"]
+    assert thin.answers == 5
+    assert thin.discrimination is not None
+    assert thin.discrimination < 0
+    assert not thin.flagged

@@ -5,10 +5,11 @@ Everything is an aggregate over members. A 大項目 or topic is reported only w
 
 Item analysis, per question, over each member's latest answer to it: the proportion correct
 (p) and the point-biserial correlation between being right on it and the member's score on
-the rest of the bank (their share right over every other question answered). A question that
-good members miss and weak members get right (a negative or near-zero correlation), with
-enough answers, most often has a wrong key or two defensible answers: it goes back to content
-review.
+the rest of the bank (their share right over every other question answered; a member who
+answered only this question has no such score and is left out of its correlation). A
+question that good members miss and weak members get right (a negative or near-zero
+correlation), with enough answers, most often has a wrong key or two defensible answers: it
+goes back to content review.
 """
 
 from __future__ import annotations
@@ -53,14 +54,17 @@ class ItemStat:
     answers: int
     p_correct: float
     discrimination: float | None
+    correlated: int
+    """The members behind `discrimination`: those who answered something else too (a member
+    whose only answer is this one has no rest score to rank them by)."""
 
     @property
     def flagged(self) -> bool:
-        """Worth a content review: enough answers (MIN_ANSWERS) and a discrimination below
-        FLAG_BELOW, the sign of a wrong key or two defensible answers. Too few answers never
-        flag."""
+        """Worth a content review: enough answers (MIN_ANSWERS) behind a discrimination below
+        FLAG_BELOW, the sign of a wrong key or two defensible answers. Too few answers, or too
+        few members with a rest score, never flag."""
         return (
-            self.answers >= MIN_ANSWERS
+            min(self.answers, self.correlated) >= MIN_ANSWERS
             and self.discrimination is not None
             and self.discrimination < FLAG_BELOW
         )
@@ -80,10 +84,11 @@ def item_analysis(latest: list[tuple[int, str, bool]]) -> list[ItemStat]:
         right, rest = [], []
         for lid, ok in rows:
             s, n = totals[lid]
-            others = n - 1
-            right.append(ok)
-            rest.append((s - ok) / others if others else 0.0)
-        out.append(ItemStat(qid, len(rows), sum(right) / len(rows), point_biserial(right, rest)))
+            if n > 1:  # a rest score needs at least one other answer; 0.0 would rank them last
+                right.append(ok)
+                rest.append((s - ok) / (n - 1))
+        p_correct = sum(ok for _lid, ok in rows) / len(rows)
+        out.append(ItemStat(qid, len(rows), p_correct, point_biserial(right, rest), len(right)))
     return out
 
 
