@@ -22,6 +22,7 @@ from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
 from gquiz.study.formats import REAL
+from gquiz.study.passages import together
 from gquiz.study.presentation import keys_of, order_rng, present, shown_order, with_order
 from gquiz.study.quiz import attempt_record, is_correct, next_card
 from gquiz.study.readiness import predict
@@ -98,21 +99,11 @@ def _passages_together(
 ) -> list[dict[str, Any]]:
     """Blanks of one passage follow each other (in label order) where the first one drawn
     stands, as on the real exam: the learner reads the passage once."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for it in items:
-        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
-        if pid:
-            groups[pid].append(it)
-    out: list[dict[str, Any]] = []
-    placed: set[str] = set()
-    for it in items:
-        pid = passage_of.get(it.get("id", "")) if it["kind"] == "question" else None
-        if not pid:
-            out.append(it)
-        elif pid not in placed:
-            placed.add(pid)
-            out.extend(sorted(groups[pid], key=lambda x: x["id"]))
-    return out
+    return together(
+        items,
+        lambda it: passage_of.get(it.get("id", "")) if it["kind"] == "question" else None,
+        lambda it: str(it.get("id", "")),
+    )
 
 
 def draw_orders(

@@ -13,6 +13,7 @@ from datetime import datetime
 from gquiz.bank.models import utcnow
 from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
 from gquiz.study.answers import format_choice_answer
+from gquiz.study.passages import together
 from gquiz.study.presentation import keys_of, present_all, shown_order
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 
@@ -57,7 +58,8 @@ class QuizSession:
     _usual_loaded: bool = False
 
     def __post_init__(self) -> None:
-        self.questions = present_all(self.questions, self.seed)
+        ordered = together(self.questions, lambda q: q.passage_id, lambda q: q.id)
+        self.questions = present_all(ordered, self.seed)
 
     @property
     def index(self) -> int:
