@@ -180,3 +180,17 @@ def test_rollup_rebuild_in_a_half_hour_zone(study_settings: Settings) -> None:
     assert sorted(bank.attempt_summary(lid)) == live
     assert [d for _k, _s, _t, d, _n, _c in live] == ["2026-11-20", "2026-11-21"]
     bank.close()
+
+
+def test_history_times_are_shown_in_the_learners_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history lists a sitting at the learner's local time (GQUIZ_TZ), not the machine's."""
+    from datetime import datetime
+
+    from gquiz.study.history import local_time
+
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("GQUIZ_TZ", "Asia/Tokyo")
+    stored = datetime(2026, 12, 1, 14, 30)  # naive UTC, as the bank stores it
+    assert local_time(stored).strftime("%Y-%m-%d %H:%M") == "2026-12-01 23:30"
+    monkeypatch.setenv("GQUIZ_TZ", "Europe/Berlin")
+    assert local_time(stored).strftime("%Y-%m-%d %H:%M") == "2026-12-01 15:30"

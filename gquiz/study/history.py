@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
+from gquiz.config import local_zone
 from gquiz.study.quiz import is_correct
 
 if TYPE_CHECKING:
@@ -70,9 +71,11 @@ class Sitting:
         return MODE_NAMES.get(self.kind, self.kind)
 
 
-def local_time(utc: datetime) -> datetime:
-    """A stored (naive UTC) time in the learner's time zone, for display."""
-    return utc.replace(tzinfo=timezone.utc).astimezone()
+def local_time(utc: datetime, zone: tzinfo | None = None) -> datetime:
+    """A stored (naive UTC) time in the learner's time zone (GQUIZ_TZ, else the system's), for
+    display: the same zone that decides the learner's days, so a 23:30 exam is not listed as
+    the next morning's."""
+    return utc.replace(tzinfo=timezone.utc).astimezone(zone if zone is not None else local_zone())
 
 
 def _major_key(major: str) -> int:

@@ -61,7 +61,9 @@ class HistoryScreen(GQuizScreen[None]):
         table.add_columns("日時", "種類", "問題数", "正解", "正答率")
         for s in self.sittings:
             table.add_row(
-                local_time(s.started_at).strftime("%Y-%m-%d %H:%M"),
+                local_time(s.started_at, self.app.bank_and_learner()[0].zone).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
                 s.title,
                 str(s.total),
                 str(s.correct),
