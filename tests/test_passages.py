@@ -151,6 +151,21 @@ async def test_a_blank_is_answered_in_the_tui_with_its_passage(settings) -> None
         await pilot.press(str(right + 1), "enter")
         await settle(app, pilot)
         assert "正解" in static_text(quiz.query_one("#verdict", Static))
+
+        # Read again from the results list: the passage is shown once, above the blank.
+        from gquiz.tui.screens.question import QuestionScreen
+        from gquiz.tui.screens.results import ResultsScreen
+
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ResultsScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, QuestionScreen)
+        shown = review.query_one("#review-stem", Markdown).source
+        assert shown.count("カーネルをずらす幅を") == 1, shown
+        assert f"（{q.blank_label}）に入る最も適切な語句を選べ。" in shown
     assert attempts(settings) == [(q.id, 1)]
 
 

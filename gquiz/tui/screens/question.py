@@ -54,9 +54,8 @@ class QuestionScreen(GQuizScreen[None]):
         self.query_one("#review-status", Prose).update(
             f"問{item.number}  ({q.section_id})  {self.index + 1}/{len(self.items)}"
         )
-        passage = getattr(q, "passage", None)
-        stem = f"{passage}\n\n{q.stem}" if passage else q.stem
-        await self.query_one("#review-stem", JaMarkdown).update(stem)
+        # A blank's stem already holds its passage (the bank stores it so), as in the quiz.
+        await self.query_one("#review-stem", JaMarkdown).update(q.stem)
         box = self.query_one("#review-choices", Vertical)
         await box.remove_children()
         items = [ChoiceItem(i, c.text) for i, c in enumerate(q.choices)]
