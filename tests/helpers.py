@@ -91,3 +91,23 @@ def with_one_family(settings, tmp_path: Path, family: str = "conv-output-size"):
     problems.mkdir()
     shutil.copy(Path(__file__).resolve().parent.parent / "problems" / f"{family}.yaml", problems)
     return replace(settings, problems=problems), problems / f"{family}.yaml"
+
+
+def as_stored_before_snapshots(settings, exam_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Make an exam look as exams were stored before generated problems were kept as shown
+    (a seed only): such an exam must still resume when its family is gone."""
+    import json
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.db_url)
+    with engine.begin() as conn:
+        raw = conn.execute(text("select items from exams where id = :i"), {"i": exam_id}).scalar()
+        items = json.loads(raw) if isinstance(raw, str) else raw
+        for it in items:
+            it.pop("shown", None)
+        conn.execute(
+            text("update exams set items = :items where id = :i"),
+            {"items": json.dumps(items, ensure_ascii=False), "i": exam_id},
+        )
+    engine.dispose()

@@ -144,7 +144,7 @@ async def test_an_exam_whose_family_was_deleted_resumes_and_reopens_from_history
     from gquiz.study.exam import ExamSession
     from gquiz.tui.screens.history import HistoryScreen
     from gquiz.tui.screens.question import QuestionScreen
-    from tests.helpers import with_one_family
+    from tests.helpers import as_stored_before_snapshots, with_one_family
 
     settings, family_file = with_one_family(study_settings, tmp_path)
     bank = settings.open_bank()
@@ -157,6 +157,7 @@ async def test_an_exam_whose_family_was_deleted_resumes_and_reopens_from_history
     session.current = gen
     session.save()
     bank.close()
+    as_stored_before_snapshots(settings, session.exam_id)  # an exam kept as a seed only
     family_file.unlink()
     note = "この問題の出題元 (family conv-output-size) は削除されたため表示できません。"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +19,7 @@ from gquiz.study.export import exam_data, render
 from gquiz.study.mastery import mastery_of, wilson
 from gquiz.study.review import rating_for, schedule, usual_time_ms
 from gquiz.study.stats import learner_stats
-from tests.helpers import TOPICS, cli_env, shown_as, typed
+from tests.helpers import TOPICS, as_stored_before_snapshots, cli_env, shown_as, typed
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 24, 12, 0, 0)
@@ -410,6 +411,8 @@ def test_weakest_topics_fills_up_with_weak_topics_past_the_mastered_ones(tmp_pat
 
 
 # -- an exam whose drill family was deleted since -------------------------------------------------
+# Exams now keep each generated problem as shown (see the tests after these two); the two below
+# are exams stored before that, with a seed only, which cannot be regenerated without the family.
 def _exam_with_a_family(tmp_path: Path, study_settings: Settings):  # type: ignore[no-untyped-def]
     """The study bank with one real drill family (S5.2), and where its file lives."""
     from tests.helpers import with_one_family
@@ -441,6 +444,7 @@ def test_a_submitted_exam_keeps_its_results_when_its_family_is_deleted(
     result = session.submit(NOW)
     assert result.score == len(set(answered))
     bank.close()
+    as_stored_before_snapshots(settings, session.exam_id)
 
     family_file.unlink()  # the author deletes (or renames) the family, then the bank is rebuilt
     bank = settings.open_bank()
@@ -474,7 +478,9 @@ def test_an_unfinished_exam_resumes_when_its_family_is_deleted(
     generated = [p for p, it in enumerate(session.items) if it["kind"] == "family"]
     plain = [p for p, it in enumerate(session.items) if it["kind"] == "question"][:3]
     _answer_right(session, [generated[0], *plain])
+    session.save()
     bank.close()
+    as_stored_before_snapshots(settings, session.exam_id)
 
     family_file.unlink()
     bank = settings.open_bank()
@@ -495,3 +501,52 @@ def test_an_unfinished_exam_resumes_when_its_family_is_deleted(
     assert review is not None
     assert review.score == len(plain)
     assert not review.items[generated[0]].picks
+
+
+def test_an_exam_shows_and_grades_its_generated_problems_as_drawn_after_the_family_changes(
+    tmp_path: Path, study_settings: Settings
+) -> None:
+    """The author edits the family (another statement, other numbers) or deletes it: a resumed
+    exam and its history still show the problem the learner saw, graded by its own choices."""
+    from gquiz.study.history import exam_review
+
+    settings, bank, family_file = _exam_with_a_family(tmp_path, study_settings)
+    lid = bank.learner_id("tester")
+    session = ExamSession.start(bank, lid, 145, 100, seed=7)
+    generated = [p for p, it in enumerate(session.items) if it["kind"] == "family"]
+    shown = {p: session.questions[p] for p in generated}
+    _answer_right(session, generated[:1])
+    session.save()
+    bank.close()
+
+    text = family_file.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^statement: \|\n", "statement: |\n  書き換えた問題文。\n", text, count=1)
+    assert edited != text
+    family_file.write_text(edited, encoding="utf-8")
+    bank = settings.open_bank()
+    bank.build()
+    resumed = ExamSession.unfinished(bank, lid)
+    assert resumed is not None
+    for p, q in shown.items():
+        again = resumed.questions[p]
+        assert again.stem == q.stem
+        assert "書き換えた" not in again.stem
+        assert [(c.text, c.correct) for c in again.choices] == [
+            (c.text, c.correct) for c in q.choices
+        ]
+    bank.close()
+
+    family_file.unlink()
+    bank = settings.open_bank()
+    bank.build()
+    resumed = ExamSession.unfinished(bank, lid)
+    assert resumed is not None
+    _answer_right(resumed, generated[1:2])
+    result = resumed.submit(NOW)
+    assert result.score == 2
+    review = exam_review(bank, session.exam_id)
+    bank.close()
+    assert review is not None
+    assert review.items[generated[0]].question.stem == shown[generated[0]].stem
+    assert review.items[generated[0]].correct
+    assert review.items[generated[1]].correct

@@ -19,7 +19,7 @@ from typing import Any
 from gquiz.bank.blueprint import Blueprint, load_blueprint
 from gquiz.bank.blueprint import major_no as _major_no
 from gquiz.bank.models import utcnow
-from gquiz.bank.repo import AttemptRecord, Bank, CardState, QuestionView
+from gquiz.bank.repo import AttemptRecord, Bank, CardState, ChoiceView, QuestionView
 from gquiz.study.answers import format_choice_answer
 from gquiz.study.formats import REAL
 from gquiz.study.passages import together
@@ -125,9 +125,11 @@ GONE_FAMILY_NOTE = (
 
 
 def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
-    """QuestionViews for stored items; generated problems are regenerated from their seeds.
+    """QuestionViews for stored items. A generated problem is shown as it was drawn when the
+    exam kept it (`keep_shown`); an older exam's item (a seed only) is regenerated from its
+    family as the family is now.
 
-    A generated item whose family has been deleted (or renamed) since cannot be rebuilt: it
+    Such an older item whose family has been deleted (or renamed) since cannot be rebuilt: it
     becomes a view without choices that says so (`is_gone`), so the exam can still be resumed
     and its results reread instead of failing on the missing family.
     """
@@ -143,6 +145,9 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
         from gquiz.study.generated import as_question
 
         families = families if families is not None else load_families(bank.sources.problems)
+        if isinstance(it.get("shown"), dict):
+            out.append(with_order(_shown_view(it), it.get("order")))
+            continue
         family = families.get(it["family"])
         if family is None:
             out.append(_gone_view(it))
@@ -150,6 +155,42 @@ def item_views(bank: Bank, items: list[dict[str, Any]]) -> list[QuestionView]:
         problem = as_question(generate(family, it["difficulty"], it["seed"]))
         out.append(with_order(problem, it.get("order")))
     return out
+
+
+def keep_shown(items: list[dict[str, Any]], questions: list[QuestionView]) -> None:
+    """Store each generated problem as it was drawn (statement, choices, explanation) in its
+    item: a resumed exam and its history then show, and grade, exactly what the learner saw,
+    even after the family's file is edited or deleted (a seed alone regenerates the problem
+    from the family as it is now)."""
+    for it, q in zip(items, questions, strict=True):
+        if it["kind"] != "question":
+            it["shown"] = {
+                "id": q.id,
+                "topic": q.topic_slug,
+                "stem": q.stem,
+                "choices": [[c.text, c.correct] for c in sorted(q.choices, key=lambda c: c.key)],
+                "explanation": q.explanation,
+                "keywords": list(q.keywords),
+            }
+
+
+def _shown_view(item: dict[str, Any]) -> QuestionView:
+    shown = item["shown"]
+    return QuestionView(
+        id=str(shown["id"]),
+        topic_slug=str(shown.get("topic", "")),
+        section_id=str(item.get("section", "")),
+        stem=str(shown["stem"]),
+        choices=tuple(
+            ChoiceView(str(text), bool(correct), key)
+            for key, (text, correct) in enumerate(shown["choices"])
+        ),
+        explanation=str(shown["explanation"]),
+        difficulty=int(item["difficulty"]),
+        keywords=tuple(str(k) for k in shown.get("keywords", ())),
+        kind="family",
+        family=str(item["family"]),
+    )
 
 
 def _gone_view(item: dict[str, Any]) -> QuestionView:
@@ -246,7 +287,9 @@ class ExamSession:
         store it before returning, so it can be resumed from the first answer on."""
         seed = seed if seed is not None else random.randrange(10**9)
         items = assemble(bank, n, seed)
-        questions = draw_orders(items, item_views(bank, items), seed)
+        written = item_views(bank, items)
+        keep_shown(items, written)
+        questions = draw_orders(items, written, seed)
         exam_id = bank.create_exam(learner_id, seed, items, minutes, group_exam_id)
         return cls(bank, learner_id, exam_id, items, questions, minutes, minutes * 60.0)
 
