@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gquiz import __version__
+from gquiz.clihelp import JaGroup
 from gquiz.study.formats import EXPORT_FORMATS, PACE, REAL
 from gquiz.tui.start import (
     ExamStart,
@@ -79,9 +80,18 @@ def _stderr_progress() -> Progress:
 
 pass_ctx = click.make_pass_decorator(_Ctx)
 
+# Option help shared by several commands.
+_JSON_HELP = "JSON で出力します。"
+_PLAIN_HELP = "行モード: 問題を標準出力に出し、解答を標準入力から読みます。"
+_OUT_HELP = "出力先ファイル (- で標準出力)。"
+_SECTIONS_HELP = "項目 ID (S5.2 や S5)。くり返し指定できます。"
 
-class _Main(click.Group):
+
+class _Main(JaGroup):
     """The command group; a database that cannot be used ends in one sentence, not a traceback."""
+
+    # Subgroups are plain JaGroups: the database errors are caught once, here at the root.
+    group_class = JaGroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -139,13 +149,16 @@ def _run_tui(settings: Settings, start: Start | None = None) -> None:
 @click.option(
     "--db",
     envvar="GQUIZ_DB",
-    help="SQLAlchemy URL of the bank (default: SQLite in the user data dir).",
+    help="問題バンクの SQLAlchemy URL (既定: ユーザーデータフォルダの SQLite)。",
 )
-@click.option("--learner", envvar="GQUIZ_LEARNER", help="Learner name whose answers are recorded.")
-@click.version_option(__version__, prog_name="gquiz")
+@click.option("--learner", envvar="GQUIZ_LEARNER", help="解答を記録する学習者の名前。")
+@click.version_option(__version__, prog_name="gquiz", help="バージョンを表示して終了します。")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, learner: str | None) -> None:
-    """G検定 study and quiz app. Run without a command to open the terminal UI."""
+    """ターミナルで学ぶ G検定の学習・問題演習アプリ。
+
+    コマンドなしで起動すると TUI が開きます。
+    """
     ctx.obj = _Ctx(db, learner)
     if ctx.invoked_subcommand is None:
         _run_tui(ctx.obj.settings())
@@ -154,7 +167,7 @@ def main(ctx: click.Context, db: str | None, learner: str | None) -> None:
 @main.command()
 @pass_ctx
 def locate(obj: _Ctx) -> None:
-    """Print where gquiz keeps its data and finds its content."""
+    """データの保存先と、コンテンツを読み込む場所を表示します。"""
     s = obj.settings()
     click.echo(f"database: {s.db_url}")
     click.echo(f"content:  {s.content}")
@@ -164,19 +177,20 @@ def locate(obj: _Ctx) -> None:
 
 @main.group()
 def bank() -> None:
-    """Build, check and export the question bank."""
+    """問題バンクの構築・検査・書き出し。"""
 
 
 @bank.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=None))
-@click.option("--quality", is_flag=True, help="Also print the answer-cue statistics.")
-@click.option("--json", "as_json", is_flag=True, help="With --quality: the statistics as JSON.")
+@click.option("--quality", is_flag=True, help="答えの手がかりの統計も表示します。")
+@click.option(
+    "--json", "as_json", is_flag=True, help="--quality と併用: 統計を JSON で出力します。"
+)
 @pass_ctx
 def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) -> None:
-    """Validate content files (all of content/, or PATHS); report `path:line: message`.
+    """コンテンツファイルを検査します。
 
-    The answer-cue thresholds are checked over the whole bank (not over a few PATHS, whose
-    figures are too small to judge); `--quality` prints the figures per 大項目.
+    content/ 全体 (または PATHS) を検査し、問題を「パス:行: 内容」の形で報告します。答えの手がかりのしきい値はバンク全体で判定します (いくつかの PATHS だけでは数が少なすぎて判断できないため)。--quality で大項目ごとの数値を表示します。
     """
     from pathlib import Path
 
@@ -214,18 +228,24 @@ def bank_check(obj: _Ctx, paths: tuple[str, ...], quality: bool, as_json: bool) 
 
 
 @bank.command("quality")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.pass_context
 def bank_quality(ctx: click.Context, as_json: bool) -> None:
-    """Answer-cue statistics per 大項目 and overall (same as `bank check --quality`)."""
+    """答えの手がかりの統計を表示します。
+
+    大項目ごとと全体の数値です (gquiz bank check --quality と同じ)。
+    """
     ctx.invoke(bank_check, paths=(), quality=True, as_json=as_json)
 
 
 @bank.command("build")
-@click.option("--force", is_flag=True, help="Rebuild even if the content did not change.")
+@click.option("--force", is_flag=True, help="コンテンツに変更がなくても構築し直します。")
 @pass_ctx
 def bank_build(obj: _Ctx, force: bool) -> None:
-    """Build the bank from content/ and problems/ (only when they changed, unless --force)."""
+    """content/ と problems/ から問題バンクを構築します。
+
+    変更があったときだけ構築します (--force なら常に)。
+    """
     from gquiz.bank.build import BuildError
 
     b = obj.bank(build=False)
@@ -243,10 +263,12 @@ def bank_build(obj: _Ctx, force: bool) -> None:
 
 
 @bank.command("export")
-@click.option("--json", "as_json", is_flag=True, required=True, help="Print JSON to stdout.")
+@click.option(
+    "--json", "as_json", is_flag=True, required=True, help="JSON を標準出力に出力します。"
+)
 @pass_ctx
 def bank_export(obj: _Ctx, as_json: bool) -> None:
-    """Print every section, topic, note and question as JSON."""
+    """すべての項目・トピック・ノート・問題を JSON で出力します。"""
     data = obj.bank().export()
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
@@ -254,8 +276,10 @@ def bank_export(obj: _Ctx, as_json: bool) -> None:
 @bank.command("coverage")
 @click.argument("sections", nargs=-1)
 def bank_coverage(sections: tuple[str, ...]) -> None:
-    """List what SECTIONS (e.g. S3.1 or S3; all if none) lack: 15 questions per 中項目, a note
-    mentioning each keyword, 3 questions naming it (and 1,400 questions in all)."""
+    """SECTIONS (例: S3.1 や S3。省略時は全範囲) に足りないものを一覧にします。
+
+    基準は、中項目ごとに 15 問、キーワードごとにそれに触れるノートとそれを含む 3 問、全体で 1,400 問です。
+    """
     from gquiz.bank.build import Sources, check
     from gquiz.bank.coverage import coverage_gaps
     from gquiz.config import Settings
@@ -272,11 +296,11 @@ def bank_coverage(sections: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
-@click.option("--topic", help="Topic slug.")
-@click.option("--section", help="Section id: S5.2 (中項目) or S5 (大項目).")
-@click.option("--count", type=click.IntRange(min=1), help="Number of questions.")
-@click.option("--seed", type=int, help="Seed for the selection and order.")
+@click.option("--plain", is_flag=True, help=_PLAIN_HELP)
+@click.option("--topic", help="トピックのスラッグ (一覧は gquiz bank export --json)。")
+@click.option("--section", help="項目 ID: S5.2 (中項目) または S5 (大項目)。")
+@click.option("--count", type=click.IntRange(min=1), help="出題数。")
+@click.option("--seed", type=int, help="出題する問題と順番を決めるシード。")
 @pass_ctx
 def quiz(
     obj: _Ctx,
@@ -286,7 +310,7 @@ def quiz(
     count: int | None,
     seed: int | None,
 ) -> None:
-    """Answer multiple-choice questions (TUI, or --plain)."""
+    """選択式の問題に答えます (TUI、または --plain で行モード)。"""
     if not plain:
         _run_tui(
             obj.settings(),
@@ -300,12 +324,14 @@ def quiz(
 
 @main.command()
 @click.argument("term", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--limit", type=click.IntRange(1, 200), default=20, help="Most hits shown.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
+@click.option("--limit", type=click.IntRange(1, 200), default=20, help="表示する件数の上限。")
 @pass_ctx
 def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
-    """Search notes (by heading), questions and syllabus keywords: full-/half-width, kana and
-    abbreviations (grad-cam, GradCAM) are matched alike."""
+    """ノート (見出し)、問題、シラバスのキーワードを検索します。
+
+    全角と半角、ひらがなとカタカナ、略記の書き方 (grad-cam と GradCAM など) の違いは区別しません。
+    """
     query = " ".join(term)
     b = obj.bank()
     hits = b.search(query, limit)
@@ -342,7 +368,10 @@ def search(obj: _Ctx, term: tuple[str, ...], as_json: bool, limit: int) -> None:
 @click.argument("topic")
 @pass_ctx
 def note(obj: _Ctx, topic: str) -> None:
-    """Open the note reader at a topic (slug, as `gquiz bank export --json` lists them)."""
+    """トピックのノートを開きます。
+
+    TOPIC はスラッグで指定します (一覧は gquiz bank export --json)。
+    """
     b = obj.bank()
     if b.topic(topic) is None:
         raise click.ClickException(f"トピック「{topic}」はありません。")
@@ -353,10 +382,13 @@ def note(obj: _Ctx, topic: str) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @pass_ctx
 def stats(obj: _Ctx, as_json: bool) -> None:
-    """Mastery, accuracy and due reviews per 大項目, 中項目 and topic; the weakest topics."""
+    """学習の進み具合と苦手なトピックを表示します。
+
+    大項目・中項目・トピックごとの習熟度、正答率、復習予定と、苦手なトピックの一覧です。
+    """
     from gquiz.study.stats import learner_stats
 
     b = obj.bank()
@@ -401,34 +433,34 @@ def _plain_session(
     "--weak",
     "mode",
     flag_value="weak",
-    help="弱点克服: due reviews, weakest topics, generated problems.",
+    help="弱点克服: 期限の来た復習、苦手なトピック、自動生成の計算問題。",
 )
-@click.option("--wrong", "mode", flag_value="wrong", help="Questions whose last answer was wrong.")
-@click.option("--new", "mode", flag_value="new", help="Questions never answered.")
-@click.option("--flagged", "mode", flag_value="flagged", help="Flagged questions.")
+@click.option("--wrong", "mode", flag_value="wrong", help="最後の解答が不正解だった問題。")
+@click.option("--new", "mode", flag_value="new", help="まだ解いていない問題。")
+@click.option("--flagged", "mode", flag_value="flagged", help="フラグを付けた問題。")
 @click.option(
     "--count",
     type=click.IntRange(min=1),
     default=None,
-    help="Number of items (default 20, or 5 for a family).",
+    help="出題数 (既定 20、計算ドリルは 5)。",
 )
 @click.option(
     "--difficulty",
     type=click.IntRange(1, 3),
     default=2,
     show_default=True,
-    help="Difficulty of a family's problems.",
+    help="計算ドリルの難易度。",
 )
-@click.option("--seed", type=int, help="Seed: the same seed gives the same problems.")
-@click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
+@click.option("--seed", type=int, help="シード: 同じシードなら同じ問題になります。")
+@click.option("--plain", is_flag=True, help=_PLAIN_HELP)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["md", "html", "json"]),
     default=None,
-    help="drill export: md, html or json.",
+    help="drill export の出力形式: md、html、json。",
 )
-@click.option("--out", default=None, help="drill export: output file, or - for stdout.")
+@click.option("--out", default=None, help="drill export の出力先ファイル (- で標準出力)。")
 @pass_ctx
 def drill(
     obj: _Ctx,
@@ -441,10 +473,15 @@ def drill(
     fmt: str | None,
     out: str | None,
 ) -> None:
-    """Drills: a 計算ドリル FAMILY (generated problems), or --weak / --wrong / --new / --flagged.
+    """計算ドリル、または弱点・誤答・未回答・フラグ付きの問題を解きます。
 
-    `gquiz drill export [FAMILY ...] [--difficulty D] [--count N] [--seed S] --format md|html|json
-    --out FILE|-` writes printable problems with a separate answer key and worked solutions.
+    FAMILY を指定すると計算ドリル (問題は自動生成)、--weak / --wrong / --new / --flagged でそれぞれの問題を選びます (既定は --weak)。
+
+    次の形で、印刷用の問題を別紙の解答と解き方つきで書き出します:
+
+    \b
+    gquiz drill export [FAMILY ...] [--difficulty D] [--count N] [--seed S]
+        --format md|html|json --out FILE|-
     """
     if family[:1] == ("export",):
         _drill_export(obj, family[1:], difficulty, count or 5, seed or 0, fmt, out)
@@ -531,17 +568,17 @@ def _family_drill(
 
 
 @main.command()
-@click.option("--plain", is_flag=True, help="Line mode: questions on stdout, answers from stdin.")
+@click.option("--plain", is_flag=True, help=_PLAIN_HELP)
 @click.option(
     "--count",
     type=click.IntRange(min=1),
     default=50,
     show_default=True,
-    help="At most this many items.",
+    help="出題数の上限。",
 )
 @pass_ctx
 def review(obj: _Ctx, plain: bool, count: int) -> None:
-    """Work through the reviews due today (FSRS)."""
+    """今日が期限の復習 (FSRS) に取り組みます。"""
     if not plain:
         _run_tui(obj.settings(), start=QuizStart(QuizFilters(review=True, count=count)))
         return
@@ -563,24 +600,24 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
     type=click.IntRange(min=1),
     default=REAL.questions,
     show_default=True,
-    help="Number of questions.",
+    help="問題数。",
 )
 @click.option(
     "--minutes",
     type=click.IntRange(min=1),
     default=REAL.minutes,
     show_default=True,
-    help="Time limit.",
+    help="制限時間 (分)。",
 )
-@click.option("--seed", type=int, help="Seed: the same seed gives the same exam.")
+@click.option("--seed", type=int, help="シード: 同じシードなら同じ試験になります。")
 @click.option(
     "--pace",
     is_flag=True,
-    help=f"Pace drill preset: {PACE.questions} questions in {PACE.minutes} minutes.",
+    help=f"時間配分の練習用: {PACE.questions} 問を {PACE.minutes} 分で解きます。",
 )
 @click.pass_context
 def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool) -> None:
-    """Timed practice exam in the TUI (real format: 145 questions, 100 minutes)."""
+    """時間を計って模擬試験を受けます (本番形式: 145 問・100 分)。"""
     if ctx.invoked_subcommand is not None:
         return
     if pace:
@@ -590,14 +627,27 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
 
 @exam.command("export")
 @click.option(
-    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+    "--questions",
+    "n",
+    type=click.IntRange(min=1),
+    default=REAL.questions,
+    show_default=True,
+    help="問題数。",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="シード: 同じシードなら同じ試験になります。",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="出力形式。"
+)
+@click.option("--out", "out_path", required=True, help=_OUT_HELP)
 @pass_ctx
 def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
-    """Write a printable exam with a separate answer key and explanations."""
+    """印刷用の模擬試験を、別紙の解答と解説つきで書き出します。"""
     from gquiz.study.export import exam_data, render
 
     data = exam_data(obj.bank(), n, seed)
@@ -608,7 +658,10 @@ def exam_export(obj: _Ctx, n: int, seed: int, fmt: str, out_path: str) -> None:
 
 @main.group("kanpe")
 def kanpe() -> None:
-    """The personal カンペ: a printable sheet of key terms, formulas and one's mistakes."""
+    """自分用のカンペ (印刷用のまとめシート)。
+
+    重要用語・公式・自分のまちがいを 1 枚にまとめます。
+    """
 
 
 def _write_out(out_path: str, text: str, *, nl: bool = True, fail_code: int = 1) -> None:
@@ -626,15 +679,23 @@ def _write_out(out_path: str, text: str, *, nl: bool = True, fail_code: int = 1)
 
 
 @kanpe.command("export")
+@click.option("--weak", is_flag=True, help="苦手なトピックだけ (gquiz stats の苦手順)。")
+@click.option("--section", "sections", multiple=True, help=_SECTIONS_HELP)
 @click.option(
-    "--weak", is_flag=True, help="Only the learner's weak topics (as `gquiz stats` ranks them)."
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="出力形式。",
 )
-@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
-@click.option("--out", "out_path", required=True, help="Output file, or - for stdout.")
+@click.option("--out", "out_path", required=True, help=_OUT_HELP)
 @pass_ctx
 def kanpe_export(obj: _Ctx, weak: bool, sections: tuple[str, ...], fmt: str, out_path: str) -> None:
-    """Write the カンペ for the weak topics, some sections, or everything (syllabus order)."""
+    """カンペをシラバスの順に書き出します。
+
+    苦手なトピック (--weak)、指定した項目 (--section)、または全範囲が対象です。
+    """
     from gquiz.study.kanpe import build_sheet, render
 
     b, learner_id = obj.bank_and_learner()
@@ -647,16 +708,19 @@ def kanpe_export(obj: _Ctx, weak: bool, sections: tuple[str, ...], fmt: str, out
 
 @main.group("export")
 def export_group() -> None:
-    """Export cards to other study tools."""
+    """ほかの学習ツール向けにカードを書き出します。"""
 
 
 @export_group.command("anki")
-@click.option("--weak", is_flag=True, help="Only the learner's weak topics.")
-@click.option("--section", "sections", multiple=True, help="Section ids (S5.2 or S5); repeatable.")
-@click.option("--out", "out_path", required=True, help="The .apkg file to write.")
+@click.option("--weak", is_flag=True, help="苦手なトピックだけ。")
+@click.option("--section", "sections", multiple=True, help=_SECTIONS_HELP)
+@click.option("--out", "out_path", required=True, help="書き出す .apkg ファイル。")
 @pass_ctx
 def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str) -> None:
-    """Write an Anki deck (.apkg): choice questions and drill formulas, stable ids, tags by section."""
+    """Anki のデッキ (.apkg) を書き出します。
+
+    選択式の問題と計算ドリルの公式をカードにします。カードの ID は毎回同じで、項目ごとのタグが付きます。
+    """
     from gquiz.study.anki import write_deck
 
     b, learner_id = obj.bank_and_learner()
@@ -670,7 +734,10 @@ def export_anki(obj: _Ctx, weak: bool, sections: tuple[str, ...], out_path: str)
 
 @main.group("group")
 def group() -> None:
-    """A study group on a shared PostgreSQL database (roles and row-level security)."""
+    """勉強会: 共有の PostgreSQL データベースで学びます。
+
+    メンバーごとのロールと行レベルセキュリティを使います。
+    """
 
 
 def _group_bank(obj: _Ctx, db: str | None) -> Bank:
@@ -687,14 +754,17 @@ def _group_bank(obj: _Ctx, db: str | None) -> Bank:
     return b
 
 
-_db_option = click.option("--db", "db", help="The group's PostgreSQL URL (the organiser's role).")
+_db_option = click.option("--db", "db", help="勉強会の PostgreSQL の URL (主催者のロール)。")
 
 
 @group.command("init")
 @_db_option
 @pass_ctx
 def group_init(obj: _Ctx, db: str | None) -> None:
-    """Apply the migrations, build the bank, and turn on row-level security (organiser)."""
+    """勉強会のデータベースを準備します (主催者)。
+
+    マイグレーションを適用し、問題バンクを構築して、行レベルセキュリティを有効にします。
+    """
     from gquiz.bank.group import enable_security
 
     b = _group_bank(obj, db)
@@ -707,11 +777,11 @@ def group_init(obj: _Ctx, db: str | None) -> None:
 
 @group.command("add")
 @click.argument("name")
-@click.option("--password", help="The member's password (default: generated, printed once).")
+@click.option("--password", help="メンバーのパスワード (既定: 自動生成して 1 回だけ表示)。")
 @_db_option
 @pass_ctx
 def group_add(obj: _Ctx, name: str, password: str | None, db: str | None) -> None:
-    """Create a member's login role and print the member's connection URL (once)."""
+    """メンバーのログインロールを作り、接続 URL を表示します (表示は 1 回だけ)。"""
     from gquiz.bank.group import GroupError, add_member
 
     b = _group_bank(obj, db)
@@ -728,11 +798,14 @@ def group_add(obj: _Ctx, name: str, password: str | None, db: str | None) -> Non
 
 @group.command("remove")
 @click.argument("name")
-@click.option("--delete-data", is_flag=True, help="Also delete the member's answers and cards.")
+@click.option("--delete-data", is_flag=True, help="メンバーの解答とカードも削除します。")
 @_db_option
 @pass_ctx
 def group_remove(obj: _Ctx, name: str, delete_data: bool, db: str | None) -> None:
-    """Revoke a member's login (their record is kept unless --delete-data)."""
+    """メンバーのログインを取り消します。
+
+    記録は残します (--delete-data なら削除します)。
+    """
     from gquiz.bank.group import GroupError, remove_member
 
     b = _group_bank(obj, db)
@@ -756,18 +829,29 @@ def _when(text_: str) -> datetime:
 
 
 @group.command("publish")
-@click.option("--title", default="勉強会の模擬試験", show_default=True)
+@click.option("--title", default="勉強会の模擬試験", show_default=True, help="試験の名前。")
 @click.option(
-    "--questions", "n", type=click.IntRange(min=1), default=REAL.questions, show_default=True
+    "--questions",
+    "n",
+    type=click.IntRange(min=1),
+    default=REAL.questions,
+    show_default=True,
+    help="問題数。",
 )
-@click.option("--minutes", type=click.IntRange(min=1), default=REAL.minutes, show_default=True)
-@click.option("--seed", type=int, help="Seed of the exam (default: drawn).")
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=REAL.minutes,
+    show_default=True,
+    help="制限時間 (分)。",
+)
+@click.option("--seed", type=int, help="試験のシード (既定: ランダム)。")
 @click.option(
     "--opens",
     required=True,
-    help="Open from (local time, e.g. 2026-12-05T09:00, or with an offset: ...T09:00+09:00).",
+    help="受験できる期間の開始 (ローカル時刻。例: 2026-12-05T09:00、時差つきなら ...T09:00+09:00)。",
 )
-@click.option("--closes", required=True, help="Closed from (local time).")
+@click.option("--closes", required=True, help="受験できる期間の終了 (ローカル時刻)。")
 @_db_option
 @pass_ctx
 def group_publish(
@@ -780,7 +864,7 @@ def group_publish(
     closes: str,
     db: str | None,
 ) -> None:
-    """Publish a shared mock exam for every member (organiser)."""
+    """メンバー全員が受けられる共通の模擬試験を公開します (主催者)。"""
     import random
 
     from gquiz.study.group_exam import stored_time
@@ -799,7 +883,7 @@ def group_publish(
 @_db_option
 @pass_ctx
 def group_exams(obj: _Ctx, db: str | None) -> None:
-    """List the group's shared mock exams (open ones first)."""
+    """勉強会の共通模擬試験を一覧にします (受験できるものが先)。"""
     from gquiz.bank.models import utcnow
     from gquiz.study.group_exam import SharedExam
 
@@ -817,7 +901,7 @@ def group_exams(obj: _Ctx, db: str | None) -> None:
 @_db_option
 @pass_ctx
 def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
-    """Sit (or resume) a shared mock exam in the TUI."""
+    """共通の模擬試験を TUI で受けます (中断したものは続きから)。"""
     from gquiz.study.group_exam import GroupExamError, sit
 
     b = _group_bank(obj, db)
@@ -836,16 +920,19 @@ def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
 
 @group.command("results")
 @click.argument("exam_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @click.option(
-    "--share/--no-share", default=None, help="Show (or hide) my score on the leaderboard."
+    "--share/--no-share", default=None, help="ランキングに自分の点数を載せる (載せない)。"
 )
 @_db_option
 @pass_ctx
 def group_results(
     obj: _Ctx, exam_id: int, as_json: bool, share: bool | None, db: str | None
 ) -> None:
-    """My result of a shared exam against the group's distribution, and the opt-in leaderboard."""
+    """共通模擬試験の自分の結果を表示します。
+
+    勉強会全体の分布と比べ、希望者だけのランキングも表示します。
+    """
     from gquiz.study.group_exam import format_results, results
 
     b = _group_bank(obj, db)
@@ -860,11 +947,14 @@ def group_results(
 
 
 @group.command("report")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP)
 @_db_option
 @pass_ctx
 def group_report(obj: _Ctx, as_json: bool, db: str | None) -> None:
-    """The group's weak 大項目 and topics, and item analysis of the questions (organiser)."""
+    """勉強会の苦手な分野と問題の分析を表示します (主催者)。
+
+    苦手な大項目とトピック、問題ごとの項目分析です。
+    """
     from gquiz.study.group_report import format_report, report
 
     b = _group_bank(obj, db)
@@ -878,7 +968,7 @@ def group_report(obj: _Ctx, as_json: bool, db: str | None) -> None:
 
 @main.group("db")
 def db_group() -> None:
-    """Check, back up and restore the database (SQLite)."""
+    """データベースの検査・バックアップ・復元 (SQLite)。"""
 
 
 def _sqlite_only(obj: _Ctx) -> Path:
@@ -898,7 +988,7 @@ def _sqlite_only(obj: _Ctx) -> Path:
 @db_group.command("check")
 @pass_ctx
 def db_check(obj: _Ctx) -> None:
-    """Run PRAGMA integrity_check and show the schema revision."""
+    """PRAGMA integrity_check で検査し、スキーマのリビジョンを表示します。"""
     from gquiz.bank.dbfile import damaged_message, integrity
 
     path = _sqlite_only(obj)
@@ -925,7 +1015,10 @@ def db_check(obj: _Ctx) -> None:
 @db_group.command("backup")
 @pass_ctx
 def db_backup(obj: _Ctx) -> None:
-    """Copy the database into the backup folder (SQLite online backup; the last few are kept)."""
+    """データベースをバックアップフォルダにコピーします。
+
+    SQLite のオンラインバックアップを使い、直近のいくつかを残します。
+    """
     from gquiz.bank.dbfile import backup, probe
 
     path = _sqlite_only(obj)
@@ -939,13 +1032,12 @@ def db_backup(obj: _Ctx) -> None:
 
 @db_group.command("restore")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
-@click.option("--list", "list_only", is_flag=True, help="List the backups and exit.")
+@click.option("--list", "list_only", is_flag=True, help="バックアップを一覧にして終了します。")
 @pass_ctx
 def db_restore(obj: _Ctx, file: str | None, list_only: bool) -> None:
-    """Put a backup (FILE, or the newest one) in place of the database.
+    """バックアップ (FILE、省略時は最新のもの) でデータベースを置き換えます。
 
-    A sound current database is backed up first; a damaged one is kept beside it as
-    `<name>.damaged-<time>`. Quit other gquiz windows before restoring.
+    今のデータベースは、正常なら先にバックアップし、壊れていれば <name>.damaged-<time> として同じ場所に残します。復元の前に、ほかの gquiz のウィンドウを閉じてください。
     """
     from pathlib import Path
 
@@ -990,28 +1082,29 @@ def _parse_class(value: str | None) -> int | None:
 
 @main.command("lab")
 @click.argument("name", type=click.Choice(["gradcam", "compression"]))
-@click.option("--plain", is_flag=True, help="Print to stdout instead of opening the TUI.")
+@click.option("--plain", is_flag=True, help="TUI を開かずに標準出力に表示します。")
 @click.option(
     "--index",
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Test image (gradcam).",
+    help="テスト画像の番号 (gradcam)。",
 )
 @click.option(
     "--class",
     "class_",
     metavar="CLASS",
-    help="Class to compare with the prediction (gradcam): 0-2 or circle/square/triangle.",
+    help="予測と比べるクラス (gradcam): 0-2、circle/square/triangle、または 円/正方形/三角形。",
 )
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the data and the model."
-)
+@click.option("--seed", type=int, default=0, show_default=True, help="データとモデルのシード。")
 @click.pass_context
 def lab(
     ctx: click.Context, name: str, plain: bool, index: int, class_: str | None, seed: int
 ) -> None:
-    """Labs: Grad-CAM on a small CNN, or compression (int8, pruning, distillation). Needs torch."""
+    """実験: Grad-CAM とモデル圧縮 (torch が必要です)。
+
+    gradcam は小さな CNN での Grad-CAM、compression はモデル圧縮 (int8 量子化・枝刈り・蒸留) です。
+    """
     from gquiz.labs import INSTALL_HINT, torch_available
 
     target = _parse_class(class_)

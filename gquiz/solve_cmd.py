@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 
 import click
 
+from gquiz.clihelp import JaCommand
+
 __all__ = ["solve"]
 
 
@@ -81,7 +83,7 @@ def _list_solvers() -> None:
             click.echo(f"    {p['name']} ({flag}): {p['doc']}")
 
 
-@click.command("solve")
+@click.command("solve", cls=JaCommand)
 @click.argument("name", required=False)
 @click.option(
     "--params",
@@ -91,11 +93,20 @@ def _list_solvers() -> None:
     help='ソルバーのパラメータ (JSON オブジェクト)。例: \'{"in_size": 32, "kernel_size": 5}\'',
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help='{"answer": ..., "steps": [...]} を JSON で出力する'
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='{"answer": ..., "steps": [...]} の形の JSON で出力します。',
 )
-@click.option("--list", "list_", is_flag=True, help="ソルバーの一覧とパラメータを表示する")
+@click.option("--list", "list_", is_flag=True, help="ソルバーの一覧とパラメータを表示します。")
 def solve(name: str | None, params_json: str, as_json: bool, list_: bool) -> None:
-    """計算問題を解き、途中式とともに表示する (例: gquiz solve conv_output_size --params '{"in_size": 7, "kernel_size": 3}')."""
+    """計算問題を解き、途中式とともに表示します。
+
+    例 (ソルバーの一覧は --list):
+
+    \b
+    gquiz solve conv_output_size --params '{"in_size": 7, "kernel_size": 3}'
+    """
     if list_:
         _list_solvers()
         return

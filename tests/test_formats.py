@@ -21,7 +21,7 @@ def test_the_cli_defaults_come_from_the_presets() -> None:
     out = CliRunner().invoke(main, ["exam", "--help"]).output
     assert f"default: {REAL.questions}" in out
     assert f"default: {REAL.minutes}" in out
-    assert f"{PACE.questions} questions in {PACE.minutes} minutes" in out
+    assert f"{PACE.questions} 問を {PACE.minutes} 分で" in out
     export = CliRunner().invoke(main, ["exam", "export", "--help"]).output
     assert f"default: {REAL.questions}" in export
 
