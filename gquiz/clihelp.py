@@ -27,5 +27,6 @@ class JaCommand(click.Command):
 class JaGroup(JaCommand, click.Group):
     """A group whose help option, subcommands and subgroups all read in Japanese."""
 
-    command_class = JaCommand
-    group_class = type  # subgroups are of the same class as their parent
+    command_class: type[click.Command] | None = JaCommand
+    # `type`: a subgroup is of the same class as its parent.
+    group_class: type[click.Group | type] | None = type
