@@ -754,7 +754,11 @@ def _group_bank(obj: _Ctx, db: str | None) -> Bank:
     return b
 
 
+# The same option as `gquiz --db`; organisers pass the organiser's URL, members their own.
 _db_option = click.option("--db", "db", help="勉強会の PostgreSQL の URL (主催者のロール)。")
+_member_db_option = click.option(
+    "--db", "db", help="勉強会の PostgreSQL の URL (主催者から渡された自分の URL)。"
+)
 
 
 @group.command("init")
@@ -880,7 +884,7 @@ def group_publish(
 
 
 @group.command("exams")
-@_db_option
+@_member_db_option
 @pass_ctx
 def group_exams(obj: _Ctx, db: str | None) -> None:
     """勉強会の共通模擬試験を一覧にします (受験できるものが先)。"""
@@ -898,7 +902,7 @@ def group_exams(obj: _Ctx, db: str | None) -> None:
 
 @group.command("sit")
 @click.argument("exam_id", type=int)
-@_db_option
+@_member_db_option
 @pass_ctx
 def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
     """共通の模擬試験を TUI で受けます (中断したものは続きから)。"""
@@ -924,7 +928,7 @@ def group_sit(obj: _Ctx, exam_id: int, db: str | None) -> None:
 @click.option(
     "--share/--no-share", default=None, help="ランキングに自分の点数を載せる (載せない)。"
 )
-@_db_option
+@_member_db_option
 @pass_ctx
 def group_results(
     obj: _Ctx, exam_id: int, as_json: bool, share: bool | None, db: str | None

@@ -1,0 +1,42 @@
+"""Every help text a learner reads in `gquiz ... --help` is Japanese (names and values aside)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import click
+from click.testing import CliRunner
+
+from gquiz.cli import main
+from gquiz.clihelp import HELP_OPTION_HELP
+
+_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _commands(cmd: click.Command, path: list[str]) -> Iterator[tuple[list[str], click.Command]]:
+    yield path, cmd
+    if isinstance(cmd, click.Group):
+        for name, sub in sorted(cmd.commands.items()):
+            yield from _commands(sub, [*path, name])
+
+
+def test_every_command_and_option_is_described_in_japanese() -> None:
+    english = []
+    for path, cmd in _commands(main, []):
+        where = " ".join(["gquiz", *path])
+        if not _KANA_OR_KANJI.search(cmd.help or ""):
+            english.append(f"{where}: {cmd.help!r}")
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not _KANA_OR_KANJI.search(param.help or ""):
+                english.append(f"{where} {param.opts[0]}: {param.help!r}")
+    assert not english, "\n".join(english)
+
+
+def test_the_help_option_itself_reads_in_japanese() -> None:
+    runner = CliRunner()
+    for path, _ in _commands(main, []):
+        out = runner.invoke(main, [*path, "-h"]).output
+        assert HELP_OPTION_HELP in out, path
+        assert "Show this message and exit." not in out, path
+    assert "バージョンを表示して終了します。" in runner.invoke(main, ["--help"]).output
