@@ -1,21 +1,135 @@
-"""Click command classes whose own ``-h/--help`` option is described in Japanese.
+"""Click classes for `gquiz`'s help: the ``-h/--help`` line in Japanese, and wrapping that
+measures Japanese text by the columns it takes on screen.
 
-Every help text a learner reads is Japanese; click writes the help option's line itself, so
-the commands of `gquiz` are built from these classes (click and the standard library only:
-``gquiz --help`` must stay instant).
+Every help text a learner reads is Japanese. Click writes the help option's own line, and
+wraps text only at spaces counting every character as one column, so a Japanese sentence
+(two columns a character, no spaces) ran past the terminal's edge. These classes fix both;
+click and the standard library only (``gquiz --help`` must stay instant).
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+
 import click
 
-__all__ = ["HELP_OPTION_HELP", "JaCommand", "JaGroup"]
+__all__ = ["HELP_OPTION_HELP", "JaCommand", "JaContext", "JaGroup", "JaHelpFormatter", "wrap"]
 
 HELP_OPTION_HELP = "このヘルプを表示して終了します。"
 
+# Never at the start of a line (closing marks) or at its end (opening marks).
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕,.:;!?)]}%")
+_NO_LINE_END = set("（「『【〔([{")
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def columns(text: str) -> int:
+    """The width of `text` on a terminal: two columns for a wide (CJK) character, else one."""
+    return sum(2 if _is_wide(ch) else 1 for ch in text)
+
+
+def _pieces(word: str) -> list[str]:
+    """Split a space-free word where a line may break: around each wide character, keeping
+    runs of narrow characters (--quality, S5.2) whole and punctuation with its neighbour."""
+    pieces: list[str] = []
+    for ch in word:
+        glue = bool(pieces) and (
+            ch in _NO_LINE_START
+            or pieces[-1][-1] in _NO_LINE_END
+            or (not _is_wide(ch) and not _is_wide(pieces[-1][-1]))
+        )
+        if glue:
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces
+
+
+def _fill(text: str, width: int, indent: str) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        for i, piece in enumerate(_pieces(word)):
+            sep = " " if i == 0 and line else ""
+            if line and columns(indent + line + sep + piece) > width:
+                lines.append(indent + line)
+                line, sep = "", ""
+            line += sep + piece
+    if line:
+        lines.append(indent + line)
+    return lines
+
+
+def _join(lines: list[str]) -> str:
+    """One paragraph from its lines: a space between them, none between two Japanese ones."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if text and not (_is_wide(text[-1]) and _is_wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def wrap(text: str, width: int, indent: str = "") -> str:
+    """Wrap help text like click does (paragraphs, ``\\b`` blocks kept as written), but by
+    screen columns, breaking Japanese between characters."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.expandtabs().splitlines():
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    out = []
+    for par in (p for p in paragraphs if p):
+        extra = " " * (len(par[0]) - len(par[0].lstrip()))
+        if par[0].strip() == "\b":
+            out.append("\n".join(indent + extra + line for line in par[1:]))
+        else:
+            out.append("\n".join(_fill(_join(par), width, indent + extra)))
+    return "\n\n".join(out)
+
+
+class JaHelpFormatter(click.HelpFormatter):
+    """Click's help layout, with text and option descriptions wrapped by :func:`wrap`."""
+
+    def write_text(self, text: str) -> None:
+        self.write(wrap(text, self.width, " " * self.current_indent))
+        self.write("\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first_col = min(max((columns(first) for first, _ in rows), default=0), col_max)
+        first_col += col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if columns(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - columns(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            text_width = max(self.width - first_col - self.current_indent, 10)
+            lines = wrap(second, text_width).splitlines() or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class JaContext(click.Context):
+    formatter_class = JaHelpFormatter
+
 
 class JaCommand(click.Command):
-    """A command whose help option reads in Japanese."""
+    """A command whose help reads in Japanese and fits the terminal."""
+
+    context_class = JaContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)

@@ -40,3 +40,27 @@ def test_the_help_option_itself_reads_in_japanese() -> None:
         assert HELP_OPTION_HELP in out, path
         assert "Show this message and exit." not in out, path
     assert "バージョンを表示して終了します。" in runner.invoke(main, ["--help"]).output
+
+
+def test_help_lines_fit_an_80_column_terminal() -> None:
+    from gquiz.clihelp import columns
+
+    runner = CliRunner()
+    for path, _ in _commands(main, []):
+        out = runner.invoke(main, [*path, "--help"], terminal_width=80).output
+        wide = [line for line in out.splitlines() if columns(line) > 80]
+        assert not wide, (path, wide)
+
+
+def test_wrap_breaks_japanese_by_screen_columns_and_keeps_names_whole() -> None:
+    from gquiz.clihelp import columns, wrap
+
+    text = "問題を「パス:行: 内容」の形で報告します。--quality で大項目ごとの数値を表示します。"
+    lines = wrap(text, 30, "  ").splitlines()
+    assert "".join(line.strip() for line in lines).replace(" ", "") == text.replace(" ", "")
+    assert all(columns(line) <= 30 for line in lines)
+    assert not any(line.strip()[0] in "、。」" for line in lines)  # no closing mark starts a line
+    assert any("--quality" in line for line in lines)  # an option name is never split
+    # Lines of one Japanese paragraph join without a space; \b blocks stay as written.
+    assert wrap("長い文を\n続けます。", 78) == "長い文を続けます。"
+    assert wrap("\b\nA  B\n  C", 78) == "A  B\n  C"
