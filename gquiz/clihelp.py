@@ -132,6 +132,13 @@ class JaCommand(click.Command):
     context_class = JaContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # Click caches the help option on the command the first time it is asked for, with the
+        # names of that context: a command first run on its own (`lab.main()`, a test) would
+        # then refuse `-h` under `gquiz` for the rest of the process. Rebuild it when the
+        # names differ.
+        cached = self._help_option
+        if cached is not None and set(cached.opts) != set(self.get_help_option_names(ctx)):
+            self._help_option = None
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_OPTION_HELP

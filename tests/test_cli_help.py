@@ -64,3 +64,14 @@ def test_wrap_breaks_japanese_by_screen_columns_and_keeps_names_whole() -> None:
     # Lines of one Japanese paragraph join without a space; \b blocks stay as written.
     assert wrap("長い文を\n続けます。", 78) == "長い文を続けます。"
     assert wrap("\b\nA  B\n  C", 78) == "A  B\n  C"
+
+
+def test_a_command_run_on_its_own_first_still_takes_dash_h_under_gquiz() -> None:
+    """Click caches a command's help option with the names of the first context it saw."""
+    from gquiz.cli import lab
+
+    lab._help_option = None  # as in a fresh process: nothing cached yet
+    runner = CliRunner()
+    assert runner.invoke(lab, ["--help"]).exit_code == 0  # on its own: only --help
+    out = runner.invoke(main, ["lab", "-h"]).output
+    assert HELP_OPTION_HELP in out, out
