@@ -86,6 +86,23 @@ _PLAIN_HELP = "行モード: 問題を標準出力に出し、解答を標準入
 _OUT_HELP = "出力先ファイル (- で標準出力)。"
 _SECTIONS_HELP = "項目 ID (S5.2 や S5)。くり返し指定できます。"
 
+# The size of a practice exam (the real exam's by default): exam, exam export, group publish.
+_QUESTIONS = click.option(
+    "--questions",
+    "n",
+    type=click.IntRange(min=1),
+    default=REAL.questions,
+    show_default=True,
+    help="問題数。",
+)
+_MINUTES = click.option(
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=REAL.minutes,
+    show_default=True,
+    help="制限時間 (分)。",
+)
+
 
 class _Main(JaGroup):
     """The command group; a database that cannot be used ends in one sentence, not a traceback."""
@@ -594,21 +611,8 @@ def review(obj: _Ctx, plain: bool, count: int) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option(
-    "--questions",
-    "n",
-    type=click.IntRange(min=1),
-    default=REAL.questions,
-    show_default=True,
-    help="問題数。",
-)
-@click.option(
-    "--minutes",
-    type=click.IntRange(min=1),
-    default=REAL.minutes,
-    show_default=True,
-    help="制限時間 (分)。",
-)
+@_QUESTIONS
+@_MINUTES
 @click.option("--seed", type=int, help="シード: 同じシードなら同じ試験になります。")
 @click.option(
     "--pace",
@@ -626,14 +630,7 @@ def exam(ctx: click.Context, n: int, minutes: int, seed: int | None, pace: bool)
 
 
 @exam.command("export")
-@click.option(
-    "--questions",
-    "n",
-    type=click.IntRange(min=1),
-    default=REAL.questions,
-    show_default=True,
-    help="問題数。",
-)
+@_QUESTIONS
 @click.option(
     "--seed",
     type=int,
@@ -834,21 +831,8 @@ def _when(text_: str) -> datetime:
 
 @group.command("publish")
 @click.option("--title", default="勉強会の模擬試験", show_default=True, help="試験の名前。")
-@click.option(
-    "--questions",
-    "n",
-    type=click.IntRange(min=1),
-    default=REAL.questions,
-    show_default=True,
-    help="問題数。",
-)
-@click.option(
-    "--minutes",
-    type=click.IntRange(min=1),
-    default=REAL.minutes,
-    show_default=True,
-    help="制限時間 (分)。",
-)
+@_QUESTIONS
+@_MINUTES
 @click.option("--seed", type=int, help="試験のシード (既定: ランダム)。")
 @click.option(
     "--opens",
