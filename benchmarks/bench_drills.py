@@ -13,9 +13,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
+from _history import attempt_rows
 from sqlalchemy import insert
 
 from gquiz.bank.models import Attempt
@@ -44,25 +45,10 @@ def main(n_attempts: int) -> None:
         now = datetime(2026, 11, 24, 12)
         start = time.perf_counter()
         chunk = 100_000
+        answered = questions[: len(questions) * 9 // 10]  # a tenth never answered
         for first in range(0, n_attempts, chunk):
-            rows = []
-            for _i in range(min(chunk, n_attempts - first)):
-                q = rng.choice(questions[: len(questions) * 9 // 10])  # a tenth never answered
-                rows.append(
-                    {
-                        "learner_id": learner,
-                        "item_kind": "question",
-                        "item_id": q.id,
-                        "section_id": q.section_id,
-                        "topic_slug": q.topic_slug,
-                        "correct": rng.random() < 0.7,
-                        "score": 1.0,
-                        "answer": "1",
-                        "elapsed_ms": rng.randint(5_000, 60_000),
-                        "mode": "quiz",
-                        "created_at": now - timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
-                    }
-                )
+            size = min(chunk, n_attempts - first)
+            rows = attempt_rows(rng, learner, answered, size, now, days=365)
             with bank.sessions() as session:
                 session.execute(insert(Attempt), rows)
                 session.commit()

@@ -11,9 +11,10 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
+from _history import attempt_rows
 from sqlalchemy import insert
 
 from gquiz.bank.models import Attempt
@@ -43,24 +44,7 @@ def main() -> None:
         questions = bank.questions()
         rng = random.Random(0)
         now = datetime(2026, 11, 24, 12)
-        rows = []
-        for _i in range(N_ATTEMPTS):
-            q = rng.choice(questions)
-            rows.append(
-                {
-                    "learner_id": learner,
-                    "item_kind": "question",
-                    "item_id": q.id,
-                    "section_id": q.section_id,
-                    "topic_slug": q.topic_slug,
-                    "correct": rng.random() < 0.7,
-                    "score": 1.0,
-                    "answer": "1",
-                    "elapsed_ms": rng.randint(5_000, 60_000),
-                    "mode": "quiz",
-                    "created_at": now - timedelta(minutes=rng.randint(0, 120 * 24 * 60)),
-                }
-            )
+        rows = attempt_rows(rng, learner, questions, N_ATTEMPTS, now, days=120)
         with bank.sessions() as session:
             session.execute(insert(Attempt), rows)
             session.commit()
