@@ -3,8 +3,9 @@ measures Japanese text by the columns it takes on screen.
 
 Every help text a learner reads is Japanese. Click writes the help option's own line, and
 wraps text only at spaces counting every character as one column, so a Japanese sentence
-(two columns a character, no spaces) ran past the terminal's edge. These classes fix both;
-click and the standard library only (``gquiz --help`` must stay instant).
+(two columns a character, no spaces) ran past the terminal's edge. These classes fix both,
+breaking lines with the TUI's own breaker (gquiz.text.wrap), imported only when help is
+printed (``gquiz`` itself must stay instant).
 """
 
 from __future__ import annotations
@@ -18,50 +19,24 @@ __all__ = ["HELP_OPTION_HELP", "JaCommand", "JaContext", "JaGroup", "JaHelpForma
 
 HELP_OPTION_HELP = "このヘルプを表示して終了します。"
 
-# Never at the start of a line (closing marks) or at its end (opening marks).
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕,.:;!?)]}%")
-_NO_LINE_END = set("（「『【〔([{")
-
 
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
 def columns(text: str) -> int:
-    """The width of `text` on a terminal: two columns for a wide (CJK) character, else one."""
-    return sum(2 if _is_wide(ch) else 1 for ch in text)
+    """The width of `text` on a terminal, in cells (as the TUI's wrapping counts them)."""
+    from rich.cells import cell_len
 
-
-def _pieces(word: str) -> list[str]:
-    """Split a space-free word where a line may break: around each wide character, keeping
-    runs of narrow characters (--quality, S5.2) whole and punctuation with its neighbour."""
-    pieces: list[str] = []
-    for ch in word:
-        glue = bool(pieces) and (
-            ch in _NO_LINE_START
-            or pieces[-1][-1] in _NO_LINE_END
-            or (not _is_wide(ch) and not _is_wide(pieces[-1][-1]))
-        )
-        if glue:
-            pieces[-1] += ch
-        else:
-            pieces.append(ch)
-    return pieces
+    return cell_len(text)
 
 
 def _fill(text: str, width: int, indent: str) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        for i, piece in enumerate(_pieces(word)):
-            sep = " " if i == 0 and line else ""
-            if line and columns(indent + line + sep + piece) > width:
-                lines.append(indent + line)
-                line, sep = "", ""
-            line += sep + piece
-    if line:
-        lines.append(indent + line)
-    return lines
+    # The TUI's line breaker (phrases, kinsoku, names and numbers kept whole), imported only
+    # when help is printed: the other commands do not pay for it.
+    from gquiz.text.wrap import wrap as wrap_prose
+
+    return [indent + line for line in wrap_prose(text, max(width - columns(indent), 10))]
 
 
 def _join(lines: list[str]) -> str:
